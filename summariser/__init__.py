@@ -1,0 +1,71 @@
+"""summariser: grounded, structured incident briefs from news reports.
+
+    >>> from summariser import summarise
+    >>> brief = summarise(text)            # offline by default
+    >>> brief.quotes[0].speaker
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "IncidentBrief",
+    "Settings",
+    "Summariser",
+    "SummariserError",
+    "InputError",
+    "ConfigError",
+    "ModelError",
+    "EndpointError",
+    "GenerationError",
+    "ContextLengthError",
+    "EvalError",
+    "summarise",
+    "asummarise",
+    "render_markdown",
+    "render_json",
+    "render_html",
+]
+
+# Light at import time: `summariser --help` must not load spaCy, llama.cpp or openai.
+_LAZY = {
+    "IncidentBrief": "summariser.brief",
+    "Settings": "summariser.settings",
+    "Summariser": "summariser.pipeline",
+    "summarise": "summariser.pipeline",
+    "asummarise": "summariser.pipeline",
+    "render_markdown": "summariser.render",
+    "render_json": "summariser.render",
+    "render_html": "summariser.html",
+}
+
+from .errors import (  # noqa: E402
+    ConfigError,
+    ContextLengthError,
+    EndpointError,
+    EvalError,
+    GenerationError,
+    InputError,
+    ModelError,
+    SummariserError,
+)
+
+if TYPE_CHECKING:
+    from .brief import IncidentBrief
+    from .html import render_html
+    from .pipeline import Summariser, asummarise, summarise
+    from .render import render_json, render_markdown
+    from .settings import Settings
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'summariser' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,189 @@
+"""The ``summariser`` command line: a thin click layer over the library.
+
+Library errors become one line on stderr and an exit code here, at the edge, never a traceback.
+Subcommands live in their own modules and are imported only when run, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import InputError, SummariserError
+
+__all__ = ["cli", "main", "write_atomic", "fail"]
+
+_LAZY_COMMANDS = {
+    "batch": ("summariser.batch_cli", "batch"),
+    "eval": ("summariser.evals.cli", "eval_group"),
+    "cache": ("summariser.batch_cli", "cache_group"),
+    "logs": ("summariser.batch_cli", "logs"),
+}
+
+
+class SummariserCLIError(click.ClickException):
+    def __init__(self, err: SummariserError) -> None:
+        super().__init__(err.message)
+        self.exit_code = err.exit_code
+        self.hint = err.hint
+
+    def format_message(self) -> str:
+        return self.message + (f"\n  fix: {self.hint}" if self.hint else "")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def fail(err: SummariserError) -> SummariserCLIError:
+    return SummariserCLIError(err)
+
+
+class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            module, attr = _LAZY_COMMANDS[name]
+            try:
+                cmd = getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError):
+                return None
+            self.add_command(cmd, name)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SummariserError as err:
+            raise SummariserCLIError(err) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise SystemExit(130) from None
+        except BrokenPipeError:
+            raise SystemExit(141) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summariser")
+def cli() -> None:
+    """Grounded incident briefs from news reports, and evals that score them.
+
+    Runs offline by default (rules + a small local model). Point --model at
+    openai:NAME (with --base-url for Ollama, vLLM or a llama.cpp server) or
+    local:PATH.gguf for another model, or use --model extractive for no model.
+    """
+
+
+def model_options(f: Any) -> Any:
+    f = click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")(f)
+    f = click.option("--model", "-m", help="extractive | local | local:PATH.gguf | openai:NAME "
+                                            "[env SUMMARISER_MODEL; default local].")(f)
+    return f
+
+
+def parse_published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--published {value!r} is not a date", hint="write it as YYYY-MM-DD") from None
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder", hint="create it first")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{path.parent}: cannot write there ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
+    from .settings import Settings
+
+    return Settings.from_env(model=model, base_url=base_url, **extra)
+
+
+@cli.command()
+@click.argument("file", type=str)
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown", "html"]), default="json",
+              show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@model_options
+@click.option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+def brief(file: str, fmt: str, out: Path | None, model: str | None, base_url: str | None,
+          published: str | None, no_cache: bool) -> None:
+    """Brief one article (FILE, or - for standard input)."""
+    from .load import load_article
+    from .pipeline import Summariser
+
+    article = load_article(file, published=parse_published(published))
+    settings = make_settings(model, base_url, use_cache=False if no_cache else None)
+    with Summariser(settings) as s:
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            with Console(stderr=True).status(f"Briefing {article.name} with {settings.model_spec}…"):
+                result = s.brief(article)
+        else:
+            result = s.brief(article)
+    text = render(result, fmt, article.text)
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(out, text)
+        click.echo(f"wrote {out}", err=True)
+
+
+def render(result: Any, fmt: str, text: str) -> str:
+    if fmt == "markdown":
+        from .render import render_markdown
+
+        return render_markdown(result)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(result, text)
+    from .render import render_json
+
+    return render_json(result) + "\n"
+
+
+@cli.command()
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of the brief."""
+    from .render import brief_json_schema
+
+    text = brief_json_schema()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="summariser")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

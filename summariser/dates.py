@@ -1,0 +1,56 @@
+"""Resolve a time expression to an ISO date, only where the text or the publication date allows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["resolve_date"]
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december"]
+_MONTH_RE = "|".join(m[:3] + r"[a-z]*\.?" for m in _MONTHS)
+
+
+def _month(name: str) -> int:
+    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name[:3].lower()))
+
+
+def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
+    """'March 3, 2016' -> 2016-03-03; 'on Tuesday' + published -> the last Tuesday on or before it."""
+    if not text:
+        return None
+    low = text.lower()
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", low)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    m = re.search(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", low)
+    m2 = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})(?:,?\s+(\d{{4}}))?", low)
+    if m or m2:
+        if m:
+            month, day, year = _month(m[1]), int(m[2]), m[3]
+        else:
+            assert m2 is not None
+            month, day, year = _month(m2[2]), int(m2[1]), m2[3]
+        if year is None and published is None:
+            return None
+        y = int(year) if year else published.year  # type: ignore[union-attr]
+        try:
+            return dt.date(y, month, day)
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    if "yesterday" in low or "last night" in low:
+        return published - dt.timedelta(days=1)
+    if "today" in low or "this morning" in low or "tonight" in low:
+        return published
+    for i, day_name in enumerate(_WEEKDAYS):
+        if re.search(rf"\b{day_name}\b", low):
+            back = (published.weekday() - i) % 7
+            return published - dt.timedelta(days=back)
+    return None

@@ -1,0 +1,102 @@
+"""Actor linking: one resolver that maps a name as written to an actor id.
+
+"Riyad" -> "Riyad Hijab", "HNC" -> "High Negotiations Committee", "al-Meslet" -> "Salem al-Meslet";
+"Ahmed al-Meslet" does not match "Salem al-Meslet" (a conflicting given name is another person).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .align import normalise
+
+__all__ = ["name_key", "name_tokens", "same_actor", "ActorIndex", "numbers_in"]
+
+_PARTICLES = {"al", "el", "ad", "as", "ash", "at", "an", "ar", "az", "bin", "ibn", "bint", "de", "da", "di",
+              "du", "van", "von", "der", "la", "le", "the", "of", "abu", "mr", "mrs", "ms", "dr", "president",
+              "u.s.", "us", "minister", "prime", "secretary", "general", "spokesman", "spokeswoman", "gen",
+              "col", "sheikh", "king", "prince", "sen", "senator", "rep"}
+
+
+def name_key(name: str) -> str:
+    n = normalise(name)
+    n = re.sub(r"^(the|a|an)\s+", "", n)
+    n = re.sub(r"['’]s$", "", n)
+    return re.sub(r"[^\w\s-]", "", n).strip()
+
+
+def name_tokens(name: str) -> list[str]:
+    """Content tokens of a name: particles and titles dropped, 'al-Meslet' -> ['meslet']."""
+    toks = re.split(r"[\s-]+", name_key(name))
+    return [t for t in toks if t and t not in _PARTICLES]
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w[0].isupper()]
+    return "".join(w[0] for w in words)
+
+
+def same_actor(a: str, b: str) -> bool:
+    """True when two names plausibly denote the same actor."""
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if a.isupper() and len(a) >= 2 and _acronym(b) == a.replace(".", ""):
+        return True
+    if b.isupper() and len(b) >= 2 and _acronym(a) == b.replace(".", ""):
+        return True
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
+        return False
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(short) == len(long_):
+        return short == long_
+    # a shorter name must be the long one's surname(s) or its given name, never a different given name
+    if long_[-len(short):] == short:
+        return True
+    return len(short) == 1 and short[0] == long_[0]
+
+
+class ActorIndex:
+    """Resolves names to ids over a list of (id, names) pairs."""
+
+    def __init__(self, actors: Iterable[tuple[str, list[str]]]) -> None:
+        self.actors = [(i, [n for n in names if n]) for i, names in actors]
+
+    def resolve(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        key = name_key(name)
+        for actor_id, names in self.actors:
+            if any(name_key(n) == key for n in names):
+                return actor_id
+        hits = [aid for aid, names in self.actors if any(same_actor(name, n) for n in names)]
+        return hits[0] if len(set(hits)) == 1 else None
+
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12,
+}
+
+
+def numbers_in(text: str) -> set[int]:
+    """Every number written in a text, as digits ('1,200') or words ('three', 'twenty-five')."""
+    found = {int(m.replace(",", "")) for m in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b", text)}
+    low = text.lower()
+    for word, value in _WORDS.items():
+        if re.search(rf"\b{word}\b", low):
+            found.add(value)
+    for tens, unit in re.findall(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|"
+                                 r"four|five|six|seven|eight|nine)\b", low):
+        found.add(_WORDS[tens] + _WORDS[unit])
+    for num, mult in re.findall(r"\b(\d+|\w+) (hundred|thousand)\b", low):
+        base = int(num) if num.isdigit() else _WORDS.get(num)
+        if base:
+            found.add(base * (100 if mult == "hundred" else 1000))
+    return found

@@ -1,0 +1,146 @@
+"""Load stage: bytes or a path in, a checked article out.
+
+Offsets in a brief index the decoded text exactly as loaded: a UTF-8 byte-order mark is dropped, line
+endings are kept (Windows ``\\r\\n`` included), HTML is reduced to its text (and the brief says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["Article", "load_article", "article_from_text", "MAX_BYTES"]
+
+MAX_BYTES = 2_000_000  # ~300k words; longer inputs are refused with this number in the message
+_HTML_HINT = re.compile(r"<(html|body|p|div|article|br|span|head)\b[^>]*>", re.I)
+_STOPWORDS = frozenset(
+    "the of and to in a is that for on was with said as by at from his her their it be have has were".split()
+)
+
+
+@dataclass
+class Article:
+    text: str
+    name: str = "<text>"
+    published: object | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+class _TextOfHTML(HTMLParser):
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "tr", "blockquote"}
+    _SKIP = {"script", "style", "noscript", "template", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [re.sub(r"[ \t\f\v]+", " ", ln).strip() for ln in raw.splitlines()]
+        return re.sub(r"\n{2,}", "\n", "\n".join(ln for ln in lines if ln)).strip()
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data[:65536]:
+        return True
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
+    return bool(sample) and controls / len(sample) > 0.1
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: is UTF-16, not UTF-8", hint="convert it: iconv -f UTF-16 -t UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte {exc.start})",
+            hint="convert it to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8",
+        ) from None
+
+
+def _english_share(text: str) -> float:
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    if not words:
+        return 0.0
+    return sum(w in _STOPWORDS for w in words) / len(words)
+
+
+def article_from_text(text: str, *, name: str = "<text>", published: object | None = None) -> Article:
+    """Check a text the caller already holds (the library path)."""
+    if not isinstance(text, str):
+        raise InputError(f"{name}: expected text (str), got {type(text).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    warnings: list[str] = []
+    if _HTML_HINT.search(text[:5000]):
+        parser = _TextOfHTML()
+        parser.feed(text)
+        parser.close()
+        text = parser.text()
+        warnings.append("input was HTML: it was reduced to its text, and offsets refer to that text")
+    if not text.strip():
+        raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
+    if len(re.findall(r"[^\W\d_]", text)) < 20:
+        raise InputError(f"{name}: too little text to brief ({len(text.strip())} characters)")
+    if _english_share(text) < 0.05:
+        warnings.append("the article does not look English: extraction rules and prompts are tuned for English")
+    return Article(text=text, name=name, published=published, warnings=warnings)
+
+
+def load_article(source: str | Path, *, published: object | None = None, max_bytes: int = MAX_BYTES) -> Article:
+    """Read a file (or ``-`` for standard input) and check it. Raises ``InputError`` with a fix."""
+    name = str(source)
+    if name == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"{name}: no such file", hint="check the path")
+        if path.is_dir():
+            raise InputError(f"{name}: is a folder", hint="use `summariser batch` for folders")
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{name}: larger than {max_bytes:,} bytes", hint="split the file, or raise --max-bytes"
+        )
+    if not data.strip():
+        raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
+    if _looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not text", hint="give a UTF-8 text or HTML file")
+    return article_from_text(_decode(data, name), name=name, published=published)

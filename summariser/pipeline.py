@@ -1,0 +1,266 @@
+"""The one place the stages are joined: load -> extract -> prompt -> generate -> ground -> render.
+
+``Summariser`` holds the settings and one backend (a loaded local model is kept across calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .assemble import Assembled, assemble
+from .backends.base import Backend, Completion, Message
+from .brief import Evidence, IncidentBrief, Meta, Origin, Usage
+from .draft import Draft
+from .errors import ContextLengthError, SummariserError
+from .ground import Grounder
+from .load import Article, article_from_text
+from .settings import Settings
+
+__all__ = ["Summariser", "summarise", "asummarise", "build_backend"]
+
+FULL_MAX_TOKENS = 3000
+
+
+def build_backend(settings: Settings) -> Backend | None:
+    """The backend for ``settings.model``; None for the extractive engine. Imports lazily."""
+    spec = settings.model_spec
+    if spec.engine == "extractive":
+        return None
+    if spec.engine == "local":
+        from .backends.llama_backend import LlamaBackend
+
+        return LlamaBackend(settings)
+    from .backends.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(settings)
+
+
+@dataclass
+class _Tally:
+    prompts: list[list[Message]] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, c: Completion[Any], messages: list[Message], version: str) -> None:
+        self.prompts.append(messages)
+        if version not in self.versions:
+            self.versions.append(version)
+        self.prompt_tokens += c.prompt_tokens
+        self.completion_tokens += c.completion_tokens
+        self.calls += c.calls
+        self.retries += c.retries
+
+
+def _candidates(draft: Draft) -> dict[str, Any]:
+    """The extractor's findings, compact, for the full-draft prompt."""
+    return {
+        "quotes": [{"text": q.text[:300], "speaker": q.speaker} for q in draft.quotes],
+        "actors": [a.name for a in draft.actors],
+        "casualties": [f"{c.as_written} {c.category.value}" + (f" ({c.reported_by})" if c.reported_by else "")
+                       for c in draft.casualties],
+        "places": [loc.name for loc in draft.locations],
+    }
+
+
+class Summariser:
+    """Briefs articles with one engine. Reuse an instance to keep a local model loaded."""
+
+    def __init__(self, settings: Settings | None = None, *, backend: Backend | None = None,
+                 model: str | None = None, **overrides: Any) -> None:
+        settings = settings or Settings.from_env()
+        self.settings = settings.with_(model=model, **overrides)
+        self.settings.model_spec  # noqa: B018 - fail early on an unknown model
+        self._backend = backend
+        self._backend_built = backend is not None
+
+    @property
+    def backend(self) -> Backend | None:
+        if not self._backend_built:
+            self._backend = build_backend(self.settings)
+            self._backend_built = True
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+    def __enter__(self) -> Summariser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public ------------------------------------------------------------------------------------
+    def summarise(self, text: str, *, published: dt.date | None = None, name: str = "<text>") -> IncidentBrief:
+        return self.brief(article_from_text(text, name=name, published=published))
+
+    async def asummarise(self, text: str, *, published: dt.date | None = None,
+                         name: str = "<text>") -> IncidentBrief:
+        return await self.abrief(article_from_text(text, name=name, published=published))
+
+    def brief(self, article: Article) -> IncidentBrief:
+        started = time.perf_counter()
+        draft_x = self._extract(article)
+        tally = _Tally(warnings=list(article.warnings))
+        backend = self.backend
+        if backend is None or backend.mode == "none":
+            result = self._ground(draft_x, article, Origin.EXTRACTOR, None, tally)
+        elif backend.mode == "choices":
+            from .decide import decide
+
+            decided = decide(draft_x, article.text, backend)
+            self._tally_decide(tally, decided)
+            result = self._ground(decided.draft, article, Origin.EXTRACTOR, None, tally)
+        else:
+            result = self._full(backend, draft_x, article, tally)
+        return self._finish(result, article, tally, started)
+
+    async def abrief(self, article: Article) -> IncidentBrief:
+        backend = self.backend
+        if backend is None or backend.mode != "full":
+            return await asyncio.to_thread(self.brief, article)
+        started = time.perf_counter()
+        draft_x = await asyncio.to_thread(self._extract, article)
+        tally = _Tally(warnings=list(article.warnings))
+        result = await self._afull(backend, draft_x, article, tally)
+        return self._finish(result, article, tally, started)
+
+    # -- stages --------------------------------------------------------------------------------------
+    def _extract(self, article: Article) -> Draft:
+        from .extract import extract
+
+        published = article.published if isinstance(article.published, dt.date) else None
+        return extract(article.text, published=published)
+
+    def _ground(self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None,
+                tally: _Tally) -> Assembled:
+        published = article.published if isinstance(article.published, dt.date) else None
+        return assemble(draft, article.text, origin=origin, fallback=fallback, published=published,
+                        grounder=Grounder(article.text))
+
+    def _tally_decide(self, tally: _Tally, decided: Any) -> None:
+        for messages, version in zip(decided.prompts, decided.versions, strict=False):
+            tally.prompts.append(messages)
+            if version not in tally.versions:
+                tally.versions.append(version)
+        tally.prompt_tokens += decided.prompt_tokens
+        tally.completion_tokens += decided.completion_tokens
+        tally.calls += decided.calls
+        tally.retries += decided.retries
+        tally.warnings.extend(decided.warnings)
+
+    def _full_messages(self, draft_x: Draft, article: Article, feedback: list[str] | None,
+                       backend: Backend) -> list[Message]:
+        from .prompt import render
+        from .taxonomy import EventType
+
+        messages = render("brief", text=article.text, candidates=_candidates(draft_x),
+                          event_types=[e.value for e in EventType], feedback=feedback)
+        size = sum(backend.count_tokens(m["content"]) for m in messages)
+        if size + FULL_MAX_TOKENS > backend.context_window:
+            raise ContextLengthError(
+                f"{article.name}: the prompt needs about {size:,} tokens; {backend.model} takes "
+                f"{backend.context_window:,} with {FULL_MAX_TOKENS:,} for the answer",
+                hint="use a model with a larger context, or --model extractive",
+            )
+        return messages
+
+    def _full(self, backend: Backend, draft_x: Draft, article: Article, tally: _Tally) -> Assembled:
+        feedback: list[str] | None = None
+        result: Assembled | None = None
+        for _attempt in range(self.settings.reasks + 1):
+            messages = self._full_messages(draft_x, article, feedback, backend)
+            completion = backend.complete(messages, Draft, max_tokens=FULL_MAX_TOKENS,
+                                          max_reasks=self.settings.reasks)
+            tally.add(completion, messages, getattr(messages, "version", "brief"))
+            result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
+            if not result.problems.ungrounded:
+                return result
+            feedback = result.problems.ungrounded
+            tally.retries += 1
+        assert result is not None
+        return self._spent(result)
+
+    async def _afull(self, backend: Backend, draft_x: Draft, article: Article, tally: _Tally) -> Assembled:
+        feedback: list[str] | None = None
+        result: Assembled | None = None
+        for _attempt in range(self.settings.reasks + 1):
+            messages = self._full_messages(draft_x, article, feedback, backend)
+            completion = await backend.acomplete(messages, Draft, max_tokens=FULL_MAX_TOKENS,
+                                                 max_reasks=self.settings.reasks)
+            tally.add(completion, messages, getattr(messages, "version", "brief"))
+            result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
+            if not result.problems.ungrounded:
+                return result
+            feedback = result.problems.ungrounded
+            tally.retries += 1
+        assert result is not None
+        return self._spent(result)
+
+    @staticmethod
+    def _spent(result: Assembled) -> Assembled:
+        for line in result.problems.ungrounded:
+            result.problems.warnings.append(f"dropped after re-asking: {line}")
+        result.problems.ungrounded = []
+        return result
+
+    def _finish(self, r: Assembled, article: Article, tally: _Tally, started: float) -> IncidentBrief:
+        from .prompt import prompt_hash
+
+        backend = self.backend
+        spec = self.settings.model_spec
+        published = article.published if isinstance(article.published, dt.date) else None
+        meta = Meta(
+            engine=spec.engine,
+            model=backend.model if backend is not None else "extractive",
+            prompt_version="+".join(tally.versions) or "none",
+            prompt_hash=prompt_hash(tally.prompts) if tally.prompts else "none",
+            source_sha256=article.sha256,
+            published=published,
+            usage=Usage(prompt_tokens=tally.prompt_tokens, completion_tokens=tally.completion_tokens,
+                        total_tokens=tally.prompt_tokens + tally.completion_tokens),
+            llm_calls=tally.calls,
+            retries=tally.retries,
+            duration_s=round(time.perf_counter() - started, 4),
+            warnings=tally.warnings + r.problems.warnings,
+            package_version=__version__,
+        )
+        brief = IncidentBrief(
+            headline=r.headline, summary=r.summary, summary_evidence=r.summary_evidence, event=r.event,
+            casualties=r.casualties, actors=r.actors, quotes=r.quotes, diplomatic_context=r.diplomatic_context,
+            sources_cited=r.sources_cited, discrepancies=r.discrepancies, meta=meta,
+        )
+        _check_evidence(brief, article.text)
+        return brief
+
+
+def _check_evidence(brief: IncidentBrief, text: str) -> None:
+    """Last line of defence: every evidence span must slice the text to its own ``text``."""
+    bad: list[Evidence] = [e for e in brief.all_evidence() if text[e.start:e.end] != e.text]
+    if bad:
+        raise SummariserError(f"internal error: {len(bad)} evidence spans do not reproduce the text")
+
+
+def summarise(text: str, *, published: dt.date | None = None, model: str | None = None,
+              settings: Settings | None = None) -> IncidentBrief:
+    """Brief one article. For many articles, keep a ``Summariser`` (the model stays loaded)."""
+    with Summariser(settings, model=model) as s:
+        return s.summarise(text, published=published)
+
+
+async def asummarise(text: str, *, published: dt.date | None = None, model: str | None = None,
+                     settings: Settings | None = None) -> IncidentBrief:
+    s = Summariser(settings, model=model)
+    try:
+        return await s.asummarise(text, published=published)
+    finally:
+        s.close()

