@@ -223,7 +223,7 @@ def assemble(draft: Draft, text: str, *, origin: Origin, fallback: Draft | None 
     summary_src = fb if summary is fb.summary else draft
     summary_ev = [g.evidence(sp, Origin.EXTRACTOR) for sp in summary_src._summary_spans]
     if not summary_ev:
-        summary_ev = [e for s in summary.split(". ") for e in g.statement(draft, s)]
+        summary_ev = [e for s in summary.split(". ") for e in g.statement(None, s)]
     sources = [x for x in (g.source(s, s.name, s.kind, p) for s in draft.sources) if x is not None]
     for s in sources:
         s.actor_id = index.resolve(s.name)

@@ -170,9 +170,9 @@ class Grounder:
             return None
         return Source(name=name, kind=kind, evidence=ev)
 
-    def statement(self, item: DraftItem, statement: str) -> list[Evidence]:
+    def statement(self, item: DraftItem | None, statement: str) -> list[Evidence]:
         """Evidence for a paraphrase (a position, a next step): the article sentence it best matches."""
-        if item.spans:
+        if item is not None and item.spans:
             return self.spans_evidence(item)
         from rapidfuzz import fuzz
 

@@ -78,8 +78,6 @@ def _looks_binary(data: bytes) -> bool:
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}: is UTF-16, not UTF-8", hint="convert it: iconv -f UTF-16 -t UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -113,7 +111,7 @@ def article_from_text(text: str, *, name: str = "<text>", published: object | No
         raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
     if len(re.findall(r"[^\W\d_]", text)) < 20:
         raise InputError(f"{name}: too little text to brief ({len(text.strip())} characters)")
-    if _english_share(text) < 0.05:
+    if _english_share(text) < 0.1:
         warnings.append("the article does not look English: extraction rules and prompts are tuned for English")
     return Article(text=text, name=name, published=published, warnings=warnings)
 
@@ -141,6 +139,8 @@ def load_article(source: str | Path, *, published: object | None = None, max_byt
         )
     if not data.strip():
         raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: is UTF-16, not UTF-8", hint="convert it: iconv -f UTF-16 -t UTF-8")
     if _looks_binary(data):
         raise InputError(f"{name}: looks like a binary file, not text", hint="give a UTF-8 text or HTML file")
     return article_from_text(_decode(data, name), name=name, published=published)
