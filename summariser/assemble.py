@@ -103,8 +103,8 @@ def _quotes(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -> l
                 twin.speaker, twin.speaker_evidence = cand.speaker, cand.speaker_evidence
                 twin.speaker_origin = Origin.EXTRACTOR
     quotes.sort(key=lambda x: x.evidence[0].start if x.evidence else 0)
-    for i, q in enumerate(quotes, 1):
-        q.id = f"q{i}"
+    for i, gq in enumerate(quotes, 1):
+        gq.id = f"q{i}"
     return quotes
 
 

@@ -31,7 +31,7 @@ _LAZY_COMMANDS = {
 class SummariserCLIError(click.ClickException):
     def __init__(self, err: SummariserError) -> None:
         super().__init__(err.message)
-        self.exit_code = err.exit_code
+        self.exit_code = err.exit_code  # type: ignore[misc]
         self.hint = err.hint
 
     def format_message(self) -> str:

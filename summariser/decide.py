@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,7 +30,18 @@ from .errors import GenerationError
 from .prompt import render
 from .taxonomy import DEFAULT_SUB_TYPE, SUB_TYPES, EventType
 
-__all__ = ["Choice", "DecideResult", "DecideUsage", "Question", "adecide", "decide", "excerpt_around", "plan"]
+__all__ = [
+    "KINDS",
+    "TEMPLATES",
+    "Choice",
+    "DecideResult",
+    "DecideUsage",
+    "Question",
+    "adecide",
+    "decide",
+    "excerpt_around",
+    "plan",
+]
 
 UNKNOWN = "unknown"
 MAX_TOKENS = 48  # an answer is one short JSON object
@@ -39,8 +50,15 @@ EXCERPT_BEFORE = 700  # characters of context kept before the item (quote's and 
 EXCERPT_AFTER = 400  # and after it, within its paragraph
 LEAD_CHARS = 900  # opening of the article shown for the event type
 QUOTE_SHOWN = 90  # a longer quote is shown cut in the question (it is whole in the excerpt)
+TEMPLATES = {  # pinned versions: a new template version changes the prompt hash on purpose
+    "speaker": "choose_speaker.v1",
+    "event_type": "choose_event_type.v1",
+    "sub_type": "choose_sub_type.v1",
+    "certainty": "choose_certainty.v1",
+}
 
 Kind = Literal["speaker", "event_type", "sub_type", "certainty"]
+KINDS: tuple[str, ...] = ("speaker", "event_type", "certainty")
 
 
 @dataclass
@@ -144,7 +162,9 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _speaker_question(i: int, q: DraftQuote, text: str, aligner: Aligner) -> Question | None:
-    candidates = _unique(q.speaker_candidates or ([q.speaker] if q.speaker else []))
+    candidates = _unique(q.speaker_candidates)
+    if q.speaker and q.speaker.casefold() not in {c.casefold() for c in candidates}:
+        candidates = _unique([q.speaker, *candidates])  # the rules' current guess stays the fallback
     if len(candidates) < 2:  # nothing to choose: "unknown" would fall back to the only candidate anyway
         if candidates and not q.speaker:
             q.set_speaker(candidates[0], decided=False)
@@ -152,7 +172,7 @@ def _speaker_question(i: int, q: DraftQuote, text: str, aligner: Aligner) -> Que
     where = _locate(aligner, q.text, q.spans)
     excerpt = excerpt_around(text, *where) if where else text[:LEAD_CHARS]
     options = [*candidates, UNKNOWN]
-    messages = render("choose_speaker", excerpt=excerpt, quote=_shown(q.text), options=options)
+    messages = render(TEMPLATES["speaker"], excerpt=excerpt, quote=_shown(q.text), options=options)
 
     def apply(answer: str | None, result: DecideResult) -> None:
         quote = result.draft.quotes[i]
@@ -178,7 +198,7 @@ def _speaker_question(i: int, q: DraftQuote, text: str, aligner: Aligner) -> Que
 def _event_question(draft: Draft, text: str) -> Question:
     excerpt = text[:LEAD_CHARS].rsplit(" ", 1)[0] if len(text) > LEAD_CHARS else text
     options = [t.value for t in EventType]
-    messages = render("choose_event_type", excerpt=excerpt, options=options)
+    messages = render(TEMPLATES["event_type"], excerpt=excerpt, options=options)
 
     def apply(answer: str | None, result: DecideResult) -> None:
         if answer is None:
@@ -198,7 +218,7 @@ def _event_question(draft: Draft, text: str) -> Question:
 
 def _sub_type_question(event_type: EventType, excerpt: str) -> Question:
     options = list(SUB_TYPES[event_type])
-    messages = render("choose_sub_type", excerpt=excerpt, event_type=event_type.value, options=options)
+    messages = render(TEMPLATES["sub_type"], excerpt=excerpt, event_type=event_type.value, options=options)
 
     def apply(answer: str | None, result: DecideResult) -> None:
         applied = answer or DEFAULT_SUB_TYPE[event_type]
@@ -218,7 +238,7 @@ def _certainty_question(i: int, name: str, spans: list[Span], text: str, aligner
     where = _locate(aligner, name, spans)
     excerpt = excerpt_around(text, *where) if where else text[:LEAD_CHARS]
     options = [c.value for c in Certainty]
-    messages = render("choose_certainty", excerpt=excerpt, perpetrator=name, options=options)
+    messages = render(TEMPLATES["certainty"], excerpt=excerpt, perpetrator=name, options=options)
 
     def apply(answer: str | None, result: DecideResult) -> None:
         if answer is None:
@@ -233,22 +253,26 @@ def _certainty_question(i: int, name: str, spans: list[Span], text: str, aligner
     )
 
 
-def plan(draft: Draft, text: str, *, ask_event_type: bool | None = None) -> list[Question]:
+def plan(
+    draft: Draft, text: str, *, ask_event_type: bool | None = None, kinds: Collection[str] = KINDS
+) -> list[Question]:
     """The questions for what the rules left open (modifies ``draft`` only to fill single candidates).
 
-    ``ask_event_type``: None asks when the draft's event type is ``Other``.
+    ``ask_event_type``: None asks when the draft's event type is ``Other``. ``kinds`` limits what is asked
+    (any of "speaker", "event_type", "certainty"; the sub-type follows the event type).
     """
     aligner = Aligner(text)
     questions: list[Question] = []
     for i, q in enumerate(draft.quotes):
-        if not q.speaker_decided:
+        if "speaker" in kinds and not q.speaker_decided:
             sq = _speaker_question(i, q, text, aligner)
             if sq is not None:
                 questions.append(sq)
-    if ask_event_type or (ask_event_type is None and draft.event_type == EventType.OTHER):
+    open_event = ask_event_type or (ask_event_type is None and draft.event_type == EventType.OTHER)
+    if "event_type" in kinds and open_event:
         questions.append(_event_question(draft, text))
     for i, p in enumerate(draft.perpetrators):
-        if p.certainty == Certainty.UNKNOWN:
+        if "certainty" in kinds and p.certainty == Certainty.UNKNOWN:
             questions.append(_certainty_question(i, p.name, p.spans, text, aligner))
     return questions
 
@@ -294,10 +318,17 @@ def _settle(q: Question, completion: Completion[Any] | None, result: DecideResul
     q.apply(_answer(q, completion), result)
 
 
-def decide(draft: Draft, text: str, backend: Backend, *, ask_event_type: bool | None = None) -> DecideResult:
+def decide(
+    draft: Draft,
+    text: str,
+    backend: Backend,
+    *,
+    ask_event_type: bool | None = None,
+    kinds: Collection[str] = KINDS,
+) -> DecideResult:
     """Ask ``backend`` the open questions about ``draft`` (a copy is updated; the input is untouched)."""
     result = DecideResult(draft=draft.model_copy(deep=True))
-    for q in plan(result.draft, text, ask_event_type=ask_event_type):
+    for q in plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds):
         _settle(q, _complete(backend, q), result)
         follow = _follow_up(q, result, text, draft.event_type)
         if follow is not None:
@@ -306,11 +337,16 @@ def decide(draft: Draft, text: str, backend: Backend, *, ask_event_type: bool | 
 
 
 async def adecide(
-    draft: Draft, text: str, backend: Backend, *, ask_event_type: bool | None = None
+    draft: Draft,
+    text: str,
+    backend: Backend,
+    *,
+    ask_event_type: bool | None = None,
+    kinds: Collection[str] = KINDS,
 ) -> DecideResult:
     """Async ``decide``: independent questions are sent concurrently (a local backend serialises them)."""
     result = DecideResult(draft=draft.model_copy(deep=True))
-    questions = plan(result.draft, text, ask_event_type=ask_event_type)
+    questions = plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds)
     completions = await asyncio.gather(*(_acomplete(backend, q) for q in questions))
     for q, completion in zip(questions, completions, strict=True):
         _settle(q, completion, result)

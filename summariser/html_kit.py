@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from markupsafe import Markup, escape
@@ -20,7 +20,7 @@ __all__ = ["Segment", "asset", "badge", "esc", "page", "segment_spans", "svg_bar
 esc = escape
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     """The text of ``summariser/html_assets/NAME`` (CSS or JS inlined into pages)."""
     return (resources.files("summariser") / "html_assets" / name).read_text(encoding="utf-8")
@@ -92,7 +92,7 @@ def segment_spans(length: int, spans: Sequence[tuple[int, int]]) -> list[Segment
     active: list[int] = []
     out: list[Segment] = []
     nxt = 0
-    for a, b in zip(bounds, bounds[1:] + [None], strict=True):
+    for a, b in zip(bounds, [*bounds[1:], None], strict=True):
         out.extend(Segment(a, a, (i,)) for i in empties.get(a, ()))
         if b is None:
             break
@@ -140,8 +140,16 @@ def svg_bars(
                 '<rect x="{x}" y="{y}" width="{bw}" height="{h}" rx="3" fill="{colour}" class="bar"/>'
                 '<text x="{vx}" y="{ty}" class="bar-value">{value}</text></g>'
             ).format(
-                lx=label_width - 8, ty=y + bar_height * 0.72, label=label, x=label_width, y=y, track=track,
-                h=bar_height, bw=bw, colour=colour, vx=label_width + track + 8,
+                lx=label_width - 8,
+                ty=y + bar_height * 0.72,
+                label=label,
+                x=label_width,
+                y=y,
+                track=track,
+                h=bar_height,
+                bw=bw,
+                colour=colour,
+                vx=label_width + track + 8,
                 value=value_format.format(value),
             )
         )

@@ -22,6 +22,8 @@ ENV_VARS = {
     "max_retries": "SUMMARISER_MAX_RETRIES",
     "cache_dir": "SUMMARISER_CACHE_DIR",
     "no_cache": "SUMMARISER_NO_CACHE",
+    "log_db": "SUMMARISER_LOG_DB",
+    "no_log": "SUMMARISER_NO_LOG",
     "n_ctx": "SUMMARISER_N_CTX",
     "n_threads": "SUMMARISER_N_THREADS",
 }
@@ -115,6 +117,8 @@ class Settings:
     reasks: int = 2
     cache_dir: Path | None = None
     use_cache: bool = True
+    log_db: Path | None = None
+    use_log: bool = True
     n_ctx: int = 2048
     n_threads: int | None = None
     temperature: float = 0.0
@@ -132,6 +136,8 @@ class Settings:
             "cache_dir": Path(env[ENV_VARS["cache_dir"]]) if env.get(ENV_VARS["cache_dir"]) else None,
             "use_cache": env.get(ENV_VARS["no_cache"], "") in ("", "0", "false"),
             "n_ctx": _int(env, ENV_VARS["n_ctx"], 2048),
+            "log_db": Path(env[ENV_VARS["log_db"]]) if env.get(ENV_VARS["log_db"]) else None,
+            "use_log": env.get(ENV_VARS["no_log"], "") in ("", "0", "false"),
         }
         threads = env.get(ENV_VARS["n_threads"])
         if threads:
@@ -149,6 +155,14 @@ class Settings:
     @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or _default_cache_dir()
+
+    @property
+    def resolved_log_db(self) -> Path:
+        if self.log_db:
+            return self.log_db
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("summariser")) / "logs.db"
 
     def require_api_key(self) -> str:
         if self.api_key:

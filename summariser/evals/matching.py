@@ -5,10 +5,11 @@ apostrophes inside tokens, and removes particles (al-, el-, ad-, de, da, van, vo
 honorifics and titles (Mr., Dr., President, spokesman ...) and the stop words "the/of/for/and".
 Two tokens are equivalent when equal, when their consonant skeletons agree (3+ consonants, same first
 letter, and ``rapidfuzz`` ratio >= 65: "Mohammed"/"Muhammad", "Maaret"/"Maarat", "Numan"/"Noaman", but not
-"Hassan"/"Hussein") or when the ratio is >= 85 on tokens of 5+ letters ("Qaddafi"/"Gaddafi"). ``name_similarity`` is 1.0 for equivalent token sets, 0.9 when one name's tokens
-are a subset of the other's including its last token ("al-Meslet" ~ "Salem al-Meslet"), 0.7 for another
-subset ("Riyad" ~ "Riyad Hijab"), 0.9 for an acronym of the other ("HNC" ~ "High Negotiations
-Committee"), else 0. A conflicting given name is never a subset: "Ahmed al-Meslet" !~ "Salem al-Meslet".
+"Hassan"/"Hussein") or when the ratio is >= 85 on tokens of 5+ letters ("Qaddafi"/"Gaddafi").
+``name_similarity`` is 1.0 for equivalent token sets, 0.9 when one name's tokens are a subset of the
+other's including its last token ("al-Meslet" ~ "Salem al-Meslet"), 0.7 for another subset ("Riyad" ~
+"Riyad Hijab"), 0.9 for an acronym of the other ("HNC" ~ "High Negotiations Committee"), else 0. A
+conflicting given name is never a subset: "Ahmed al-Meslet" !~ "Salem al-Meslet".
 
 Assignment. ``assign`` pairs rows and columns one-to-one maximising the summed score with
 ``scipy.optimize.linear_sum_assignment`` and keeps pairs at or above a threshold.
@@ -30,34 +31,47 @@ from scipy.optimize import linear_sum_assignment
 from ..align import Aligner, normalise
 
 __all__ = [
-    "name_tokens",
-    "tokens_equivalent",
-    "name_similarity",
-    "entity_similarity",
-    "assign",
-    "match_entities",
-    "normalise_quote",
-    "word_tokens",
-    "token_f1",
-    "found_verbatim",
     "NAME_THRESHOLD",
+    "assign",
+    "entity_similarity",
+    "found_verbatim",
+    "match_entities",
+    "name_similarity",
+    "name_tokens",
+    "normalise_quote",
+    "token_f1",
+    "tokens_equivalent",
+    "word_tokens",
 ]
 
 NAME_THRESHOLD = 0.5
 
-PARTICLES = frozenset(
-    "al el ad an ar as ash at az ud ul da de del della der di du la le van von ten ter bin ibn ben bint ould".split()
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PARTICLES = _words(
+    "al el ad an ar as ash at az ud ul da de del della der di du la le van von ten ter bin ibn ben bint"
 )
-HONORIFICS = frozenset(
+HONORIFICS = _words(
     """mr mrs ms miss dr prof sir madam sen senator rep gov governor gen general lt col colonel maj major capt
     captain sgt cmdr president vice prime minister secretary spokesman spokeswoman spokesperson sheikh imam
-    king queen prince princess pope rev hon mp st""".split()
+    king queen prince princess pope rev hon mp st"""
 )
 STOP = frozenset({"the", "of", "for", "and", "a", "an", "on", "in"})
-_VARIANTS = {"mohammed": "muhammad", "mohammad": "muhammad", "muhammed": "muhammad", "mohamed": "muhammad",
-             "mohamad": "muhammad", "muhamed": "muhammad", "mehmet": "muhammad", "mohd": "muhammad"}
+_VARIANTS = {
+    "mohammed": "muhammad",
+    "mohammad": "muhammad",
+    "muhammed": "muhammad",
+    "mohamed": "muhammad",
+    "mohamad": "muhammad",
+    "muhamed": "muhammad",
+    "mehmet": "muhammad",
+    "mohd": "muhammad",
+}
 _VOWELS = frozenset("aeiouy")
-_QUOTE_EDGES = "\"' ,.;:"
+_QUOTE_EDGES = "\"' ,.;:“”‘’«»„"
 _MIN_PIECE_WORDS = 3
 
 T = TypeVar("T")
@@ -81,7 +95,9 @@ def _raw_tokens(name: str) -> tuple[str, ...]:
 def name_tokens(name: str) -> tuple[str, ...]:
     """Content tokens of a name (particles, titles and stop words dropped; all kept if nothing is left)."""
     raw = _raw_tokens(name)
-    kept = tuple(_VARIANTS.get(t, t) for t in raw if t not in PARTICLES and t not in HONORIFICS and t not in STOP)
+    kept = tuple(
+        _VARIANTS.get(t, t) for t in raw if t not in PARTICLES and t not in HONORIFICS and t not in STOP
+    )
     return kept or tuple(_VARIANTS.get(t, t) for t in raw)
 
 
@@ -91,7 +107,7 @@ def _skeleton(token: str) -> str:
         return ""
     out = token[0]
     for c in token[1:]:
-        if c in _VOWELS or c == "h" and out[-1] in "kgsdt" or c == out[-1]:
+        if c in _VOWELS or (c == "h" and out[-1] in "kgsdt") or c == out[-1]:
             continue
         out += c
     return out
@@ -158,7 +174,11 @@ def assign(scores: np.ndarray, threshold: float) -> list[tuple[int, int, float]]
         return []
     masked = np.where(scores >= threshold, scores, 0.0)
     rows, cols = linear_sum_assignment(masked, maximize=True)
-    return [(int(r), int(c), float(scores[r, c])) for r, c in zip(rows, cols) if scores[r, c] >= threshold]
+    return [
+        (int(r), int(c), float(scores[r, c]))
+        for r, c in zip(rows, cols, strict=False)
+        if scores[r, c] >= threshold
+    ]
 
 
 def match_entities(
@@ -176,7 +196,7 @@ def match_entities(
 
 
 def normalise_quote(text: str) -> str:
-    """Quotation marks, dashes, white space and case folded; quotation marks and , . ; : at the edges dropped."""
+    """Quotes, dashes, white space and case folded; quotation marks and , . ; : at the edges dropped."""
     return normalise(text).strip(_QUOTE_EDGES)
 
 
@@ -199,9 +219,12 @@ def found_verbatim(aligner: Aligner, text: str, *, max_pieces: int = 6) -> bool:
     """True when ``text`` occurs in the source as written, up to quotation marks, dashes, white space and
     case: whole, or as up to ``max_pieces`` consecutive pieces of 3+ words each (an interrupted quote is its
     segments joined by spaces). No fuzzy matching."""
+    if not text.strip(_QUOTE_EDGES):
+        return False
     if aligner.find_all(text.strip(_QUOTE_EDGES)):
         return True
     words = text.split()
+    shortest = min(_MIN_PIECE_WORDS, len(words))
     pieces = 0
     while words:
         if pieces == max_pieces:
@@ -213,7 +236,7 @@ def found_verbatim(aligner: Aligner, text: str, *, max_pieces: int = 6) -> bool:
                 lo = mid
             else:
                 hi = mid - 1
-        if lo < min(_MIN_PIECE_WORDS, len(words)):  # no matching a quote word by word
+        if lo < shortest:  # no matching a quote word by word
             return False
         words = words[lo:]
         pieces += 1

@@ -19,21 +19,21 @@ from ..taxonomy import SUB_TYPES, EventType
 
 __all__ = [
     "FIELDS",
-    "GoldLocation",
-    "GoldTime",
-    "GoldEvent",
-    "GoldCasualty",
-    "GoldPerpetrator",
+    "Case",
     "GoldActor",
+    "GoldCasualty",
+    "GoldDiplomatic",
+    "GoldDiscrepancy",
+    "GoldDiscrepancyValue",
+    "GoldEvent",
+    "GoldKeyPoint",
+    "GoldLocation",
+    "GoldPerpetrator",
+    "GoldProcess",
     "GoldQuote",
     "GoldSource",
-    "GoldDiscrepancyValue",
-    "GoldDiscrepancy",
-    "GoldProcess",
-    "GoldKeyPoint",
-    "GoldDiplomatic",
+    "GoldTime",
     "Golden",
-    "Case",
 ]
 
 #: Every field a case can score; ``schema`` (validity of the brief) is always scored.

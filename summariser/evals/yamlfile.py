@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ..errors import EvalError
 
-__all__ = ["SCHEMA_PATH", "golden_schema", "load_yaml", "line_of", "check_schema", "raise_pydantic"]
+__all__ = ["SCHEMA_PATH", "check_schema", "golden_schema", "line_of", "load_yaml", "raise_pydantic"]
 
 _HERE = Path(__file__).resolve()
 _CANDIDATES = (
@@ -142,7 +142,9 @@ def check_schema(path: Path, data: Any, root: yaml.Node | None) -> None:
     _raise(problems)
 
 
-def raise_pydantic(path: Path, exc: ValidationError, root: yaml.Node | None, prefix: Sequence[str | int] = ()) -> None:
+def raise_pydantic(
+    path: Path, exc: ValidationError, root: yaml.Node | None, prefix: Sequence[str | int] = ()
+) -> None:
     """Re-raise a pydantic error on the golden models as ``EvalError`` with lines."""
     problems = []
     for err in exc.errors():

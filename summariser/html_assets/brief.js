@@ -81,6 +81,7 @@
     if (mark) { openPop(mark); return; }
     if (!t.closest("#cite-pop")) closePop(false);
   });
+  window.addEventListener("resize", function () { closePop(false); });
   doc.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { closePop(true); return; }
     if (e.key !== "Enter" && e.key !== " ") return;

@@ -17,6 +17,7 @@ see :func:`load_script`) prints ``listening on http://127.0.0.1:PORT/v1`` and se
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -38,7 +39,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["HOST", "FAULT_KINDS", "Step", "FaultInjector", "RecordedRequest", "OpenAIServer", "load_script", "main"]
+__all__ = [
+    "FAULT_KINDS",
+    "HOST",
+    "FaultInjector",
+    "OpenAIServer",
+    "RecordedRequest",
+    "Step",
+    "load_script",
+    "main",
+]
 
 HOST = "127.0.0.1"  # never anything else: this server is for local tests only
 FAULT_KINDS = ("429", "500", "502", "503", "reset", "slow", "malformed")
@@ -64,13 +74,26 @@ class Step:
     completion_tokens: int | None = None
 
     @classmethod
-    def answer(cls, data: Any, *, finish_reason: str = "stop", prompt_tokens: int | None = None,
-               completion_tokens: int | None = None, delay: float = 0.0) -> Step:
+    def answer(
+        cls,
+        data: Any,
+        *,
+        finish_reason: str = "stop",
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        delay: float = 0.0,
+    ) -> Step:
         """A JSON answer (dict, list or pydantic model); with ``finish_reason="length"`` it is cut in half."""
         if isinstance(data, BaseModel):
             data = data.model_dump(mode="json")
-        return cls("answer", data, finish_reason=finish_reason, prompt_tokens=prompt_tokens,
-                   completion_tokens=completion_tokens, delay=delay)
+        return cls(
+            "answer",
+            data,
+            finish_reason=finish_reason,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            delay=delay,
+        )
 
     @classmethod
     def text(cls, content: str, *, finish_reason: str = "stop", delay: float = 0.0) -> Step:
@@ -83,8 +106,15 @@ class Step:
         return cls("text", content, delay=delay)
 
     @classmethod
-    def error(cls, status: int, *, retry_after: float | str | None = None, body: Any = None,
-              headers: Mapping[str, str] | None = None, delay: float = 0.0) -> Step:
+    def error(
+        cls,
+        status: int,
+        *,
+        retry_after: float | str | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        delay: float = 0.0,
+    ) -> Step:
         """An HTTP error; ``body`` defaults to an OpenAI-style ``{"error": {...}}`` object."""
         all_headers = dict(headers or {})
         if retry_after is not None:
@@ -97,8 +127,9 @@ class Step:
         return cls("reset", partial, delay=delay)
 
     @classmethod
-    def raw(cls, data: bytes, *, status: int = 200, content_type: str = "application/json",
-            delay: float = 0.0) -> Step:
+    def raw(
+        cls, data: bytes, *, status: int = 200, content_type: str = "application/json", delay: float = 0.0
+    ) -> Step:
         """Exactly these body bytes (e.g. a body that is not JSON at all)."""
         return cls("raw", data, status=status, headers={"Content-Type": content_type}, delay=delay)
 
@@ -182,6 +213,11 @@ class RecordedRequest:
         return list(self.body.get("messages", [])) if isinstance(self.body, dict) else []
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True  # a handler sleeping in a delay must not hold up shutdown
+    request_queue_size = 256  # benchmarks open many connections at once
+
+
 def _tool_name(request: Mapping[str, Any]) -> str:
     choice = request.get("tool_choice")
     if isinstance(choice, dict) and choice.get("function", {}).get("name"):
@@ -192,9 +228,16 @@ def _tool_name(request: Mapping[str, Any]) -> str:
 class OpenAIServer:
     """Scripted OpenAI-compatible server on 127.0.0.1 in a background thread (a context manager)."""
 
-    def __init__(self, steps: Iterable[Step] = (), *, responder: Responder | None = None,
-                 faults: FaultInjector | None = None, latency: float = 0.0,
-                 models: Collection[str] | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        steps: Iterable[Step] = (),
+        *,
+        responder: Responder | None = None,
+        faults: FaultInjector | None = None,
+        latency: float = 0.0,
+        models: Collection[str] | None = None,
+        port: int = 0,
+    ) -> None:
         self.responder = responder
         self.faults = faults
         self.latency = latency
@@ -204,8 +247,7 @@ class OpenAIServer:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ids = itertools.count(1)
-        self._httpd = ThreadingHTTPServer((HOST, port), _make_handler(self))
-        self._httpd.daemon_threads = True
+        self._httpd = _HTTPServer((HOST, port), _make_handler(self))
         self._thread: threading.Thread | None = None
 
     @property
@@ -218,8 +260,12 @@ class OpenAIServer:
 
     def start(self) -> OpenAIServer:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"openai-test-server-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"openai-test-server-{self.port}",
+                daemon=True,
+            )
             self._thread.start()
         return self
 
@@ -271,8 +317,15 @@ class OpenAIServer:
 
     def _respond(self, request: dict[str, Any]) -> Step:
         if self.responder is None:
-            return Step.error(400, body={"error": {"message": "test server: no step scripted and no responder",
-                                                   "type": "invalid_request_error"}})
+            return Step.error(
+                400,
+                body={
+                    "error": {
+                        "message": "test server: no step scripted and no responder",
+                        "type": "invalid_request_error",
+                    }
+                },
+            )
         step = self.responder(request)
         return step if isinstance(step, Step) else Step.answer(step)
 
@@ -288,9 +341,17 @@ class OpenAIServer:
         message: dict[str, Any] = {"role": "assistant", "content": text}
         finish_reason = step.finish_reason
         if step.kind == "answer" and request.get("tools"):
-            message = {"role": "assistant", "content": None, "tool_calls": [{
-                "id": f"call_{next(self._ids)}", "type": "function",
-                "function": {"name": _tool_name(request), "arguments": text}}]}
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{next(self._ids)}",
+                        "type": "function",
+                        "function": {"name": _tool_name(request), "arguments": text},
+                    }
+                ],
+            }
             finish_reason = "tool_calls" if finish_reason == "stop" else finish_reason
         elif step.kind == "answer" and not request.get("response_format"):
             message["content"] = f"```json\n{text}\n```"
@@ -299,11 +360,16 @@ class OpenAIServer:
             prompt = max(1, len(json.dumps(request.get("messages", []))) // 4)
         completion = step.completion_tokens if step.completion_tokens is not None else max(1, len(text) // 4)
         return {
-            "id": f"chatcmpl-test-{next(self._ids)}", "object": "chat.completion", "created": int(time.time()),
+            "id": f"chatcmpl-test-{next(self._ids)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": request.get("model", "test-model"),
             "choices": [{"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                      "total_tokens": prompt + completion},
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
         }
 
 
@@ -316,6 +382,7 @@ def _error_body(status: int) -> dict[str, Any]:
 def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes: avoid the 40 ms ACK stall
         server_version = "summariser-test-openai/1"
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -328,8 +395,14 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = None
-            request = RecordedRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                                      body, raw, time.monotonic())
+            request = RecordedRequest(
+                self.command,
+                self.path,
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+                raw,
+                time.monotonic(),
+            )
             server._record(request)
             return request
 
@@ -364,7 +437,9 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             self._read()
             if self.path.rstrip("/").endswith("/models"):
                 names = sorted(server.models) if server.models else ["test-model"]
-                data = [{"id": n, "object": "model", "created": 0, "owned_by": "summariser-test"} for n in names]
+                data = [
+                    {"id": n, "object": "model", "created": 0, "owned_by": "summariser-test"} for n in names
+                ]
                 self._send_json(200, {"object": "list", "data": data})
             else:
                 self._send_json(404, _error_body(404))
@@ -376,8 +451,16 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                 return
             body = request.body if isinstance(request.body, dict) else {}
             if server.models is not None and body.get("model") not in server.models:
-                self._send_json(404, {"error": {"message": f"The model `{body.get('model')}` does not exist",
-                                                "type": "invalid_request_error", "code": "model_not_found"}})
+                self._send_json(
+                    404,
+                    {
+                        "error": {
+                            "message": f"The model `{body.get('model')}` does not exist",
+                            "type": "invalid_request_error",
+                            "code": "model_not_found",
+                        }
+                    },
+                )
                 return
             step = server._next_step(body)
             server._sleep(server.latency + step.delay)
@@ -387,8 +470,11 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             if step.kind in ("answer", "text"):
                 self._send_json(step.status, server.completion_body(body, step), step.headers)
             elif step.kind == "error":
-                self._send_json(step.status, step.content if step.content is not None else _error_body(step.status),
-                                step.headers)
+                self._send_json(
+                    step.status,
+                    step.content if step.content is not None else _error_body(step.status),
+                    step.headers,
+                )
             elif step.kind == "reset":
                 self._reset(step.content)
             elif step.kind == "raw":
@@ -408,10 +494,14 @@ def load_script(path: Path) -> dict[str, Any]:
     """
     if path.suffix == ".py":
         namespace = runpy.run_path(str(path))
-        return {k: namespace[k] for k in ("responder", "steps", "faults", "latency", "models") if k in namespace}
+        return {
+            k: namespace[k] for k in ("responder", "steps", "faults", "latency", "models") if k in namespace
+        }
     spec = json.loads(path.read_text(encoding="utf-8"))
-    kwargs: dict[str, Any] = {"steps": [Step.from_dict(s) for s in spec.get("steps", [])],
-                              "latency": float(spec.get("latency", 0.0))}
+    kwargs: dict[str, Any] = {
+        "steps": [Step.from_dict(s) for s in spec.get("steps", [])],
+        "latency": float(spec.get("latency", 0.0)),
+    }
     answers = spec.get("answers") or ([spec["answer"]] if "answer" in spec else [])
     if answers:
         cycle = itertools.cycle(answers)
@@ -446,10 +536,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with OpenAIServer(port=args.port, **kwargs) as server:
         print(f"listening on {server.base_url}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             done.wait()
-        except KeyboardInterrupt:
-            pass
         print(f"served {len(server.chat_requests)} chat requests", file=sys.stderr)
     return 0
 

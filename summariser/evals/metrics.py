@@ -1,0 +1,439 @@
+"""Evaluators: one tiny class per field, each ``evaluate(case, brief) -> FieldResult``.
+
+A ``FieldResult`` holds ``scores`` (metric key -> value, ``None`` when not applicable), ``tallies``
+(key -> (numerator, denominator) for micro averages) and ``labels`` (key -> (gold, predicted) pairs
+for confusion tables). Keys are ``<field>.<metric>``; which keys appear depends only on the answer key
+(so every brief scored against a case has the same keys), and a value is ``None`` when nothing could be
+judged (e.g. reporter accuracy when no figure matched).
+
+Set metrics (locations, actors, perpetrators, sources, discrepancies, quotes, casualties) match
+predicted items to golden ones one-to-one (``matching.assign``) and report precision = tp/predicted,
+recall = tp/golden and F1 = 2tp/(predicted+golden); with nothing predicted and nothing golden all three
+are 1.0, and an empty side against a non-empty one scores 0.0.
+
+- ``event_type``: ``accuracy``, ``sub_type_accuracy`` (when the key has a sub-type); labels.
+- ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching.
+- ``perpetrators``: P/R/F1 and ``certainty_accuracy`` on matched perpetrators whose key gives one.
+- ``time``: ``date_accuracy`` and ``text_accuracy`` (token F1 >= 0.5) when the key gives them.
+- ``casualties``: per category, ``exact_*`` (same number or range), ``*`` (within ``tolerance``,
+  default 10%), ``range_*`` (intervals overlap; "at least n" is [n, inf), "up to n" [0, n], "about n"
+  n +- tolerance); ``missing``/``invented`` counts (tolerance matching); ``reporter_accuracy`` and
+  ``qualifier_accuracy`` on matched figures (a key's reporter None = the article itself).
+- ``quotes``: ``exact_*`` (equal after ``normalise_quote``), ``*`` (token F1 >= 0.5 pairs),
+  ``token_*`` (soft: summed token F1 of the best one-to-one pairs), ``speaker_accuracy`` on matched
+  quotes, ``verbatim`` (share of brief quotes found in the article, see ``quote_is_verbatim``).
+- ``discrepancies``: P/R/F1; a pair matches when the field agrees and half the key's values are found.
+- ``diplomatic``: ``processes_*`` P/R/F1, key-point ``coverage`` and ``rouge1/2/L`` of the brief's
+  positions and next steps against the key points.
+- ``summary``: ``coverage`` and ``rouge1/2/L`` of the brief's summary against the key points.
+- ``grounding``: ``reproduce`` (share of evidence spans with ``text[start:end] == evidence.text``),
+  ``ungrounded`` (count of items without evidence, plus quotes not found verbatim) and ``grounded_rate``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from ..align import Aligner
+from ..brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
+from .freetext import NUMBERS, coverage, rouge
+from .matching import (
+    NAME_THRESHOLD,
+    entity_similarity,
+    found_verbatim,
+    match_entities,
+    normalise_quote,
+    token_f1,
+    word_tokens,
+)
+from .models import Case, GoldCasualty, GoldDiscrepancy
+
+__all__ = [
+    "COUNT_METRICS",
+    "ActorsEvaluator",
+    "CasualtiesEvaluator",
+    "DiplomaticEvaluator",
+    "DiscrepanciesEvaluator",
+    "Evaluator",
+    "EventTypeEvaluator",
+    "FieldResult",
+    "GroundingEvaluator",
+    "LocationsEvaluator",
+    "PerpetratorsEvaluator",
+    "QuotesEvaluator",
+    "SourcesEvaluator",
+    "SummaryEvaluator",
+    "TimeEvaluator",
+    "aligner_for",
+    "default_evaluators",
+    "quote_is_verbatim",
+]
+
+#: Metrics that count problems (lower is better); every other metric is a rate in [0, 1].
+COUNT_METRICS = frozenset({"casualties.missing", "casualties.invented", "grounding.ungrounded"})
+
+
+class FieldResult(BaseModel):
+    scores: dict[str, float | None] = Field(default_factory=dict)
+    tallies: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    labels: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
+
+    def rate(self, key: str, num: float, den: float, *, empty: float | None = None) -> None:
+        """``num/den``, or ``empty`` when ``den`` is 0."""
+        self.scores[key] = num / den if den else empty
+        self.tallies[key] = (float(num), float(den))
+
+    def prf(self, prefix: str, tp: float, n_pred: int, n_gold: int) -> None:
+        """Precision, recall and F1 under the empty-set conventions of the module docstring."""
+        both_empty = 1.0 if n_pred == 0 and n_gold == 0 else 0.0
+        self.rate(f"{prefix}precision", tp, n_pred, empty=both_empty)
+        self.rate(f"{prefix}recall", tp, n_gold, empty=both_empty)
+        self.rate(f"{prefix}f1", 2 * tp, n_pred + n_gold, empty=1.0)
+
+
+class Evaluator(Protocol):
+    name: str
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult: ...
+
+
+@lru_cache(maxsize=8)
+def aligner_for(text: str) -> Aligner:
+    return Aligner(text)
+
+
+def _same(pred: str | None, gold: Sequence[str | None]) -> bool:
+    """Names agree (both None counts as agreement)."""
+    if pred is None or gold[0] is None:
+        return pred is None and gold[0] is None
+    return entity_similarity([pred], [g for g in gold if g]) >= NAME_THRESHOLD
+
+
+class EventTypeEvaluator:
+    name = "event_type"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, gold = FieldResult(), case.golden.event
+        res.rate("event_type.accuracy", float(brief.event.type == gold.type), 1)
+        res.labels["event_type"] = [(gold.type.value, brief.event.type.value)]
+        if gold.sub_type is not None:
+            res.rate("event_type.sub_type_accuracy", float(brief.event.sub_type == gold.sub_type), 1)
+            res.labels["event_type.sub_type"] = [(gold.sub_type, brief.event.sub_type or "(none)")]
+        return res
+
+
+class _NamedList:
+    """P/R/F1 over named items with aliases."""
+
+    name: str
+
+    def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
+        raise NotImplementedError
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold = self.items(case, brief)
+        res = FieldResult()
+        pairs = match_entities(pred, gold, entity_similarity)
+        res.prf(f"{self.name}.", len(pairs), len(pred), len(gold))
+        return res
+
+
+class LocationsEvaluator(_NamedList):
+    name = "locations"
+
+    def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
+        return (
+            [[x.name, *x.aliases] for x in brief.event.locations],
+            [[x.name, *x.aliases] for x in case.golden.locations],
+        )
+
+
+class ActorsEvaluator(_NamedList):
+    name = "actors"
+
+    def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
+        return [[x.name, *x.aliases] for x in brief.actors], [
+            [x.name, *x.aliases] for x in case.golden.actors
+        ]
+
+
+class SourcesEvaluator(_NamedList):
+    name = "sources"
+
+    def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
+        return [[x.name] for x in brief.sources_cited], [[x.name, *x.aliases] for x in case.golden.sources]
+
+
+class PerpetratorsEvaluator:
+    name = "perpetrators"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold = brief.event.perpetrators, case.golden.perpetrators
+        res = FieldResult()
+        pairs = match_entities(
+            [[p.name] for p in pred], [[g.name, *g.aliases] for g in gold], entity_similarity
+        )
+        res.prf("perpetrators.", len(pairs), len(pred), len(gold))
+        judged = [(pred[i], gold[j]) for i, j, _ in pairs if gold[j].certainty is not None]
+        if any(g.certainty is not None for g in gold):
+            right = sum(p.certainty == g.certainty for p, g in judged)
+            res.rate("perpetrators.certainty_accuracy", right, len(judged))
+            res.labels["perpetrators.certainty"] = [
+                (g.certainty.value, p.certainty.value) for p, g in judged if g.certainty is not None
+            ]
+        return res
+
+
+class TimeEvaluator:
+    name = "time"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, gold, pred = FieldResult(), case.golden.time, brief.event.time
+        if gold.date is not None:
+            res.rate("time.date_accuracy", float(pred.date == gold.date), 1)
+        if gold.text:
+            res.rate("time.text_accuracy", float(token_f1(pred.text or "", gold.text) >= 0.5), 1)
+        return res
+
+
+def _interval(c: CasualtyFigure | GoldCasualty, tol: float) -> tuple[float, float]:
+    if c.count is None:
+        return float(c.count_min or 0), float(c.count_max if c.count_max is not None else math.inf)
+    n = float(c.count)
+    return {
+        Qualifier.AT_LEAST: (n, math.inf),
+        Qualifier.MORE_THAN: (n, math.inf),
+        Qualifier.UP_TO: (0.0, n),
+        Qualifier.FEWER_THAN: (0.0, n),
+        Qualifier.ABOUT: (n * (1 - tol), n * (1 + tol)),
+    }.get(c.qualifier, (n, n))
+
+
+def _central(c: CasualtyFigure | GoldCasualty) -> float:
+    if c.count is not None:
+        return float(c.count)
+    if c.count_min is not None and c.count_max is not None:
+        return (c.count_min + c.count_max) / 2
+    return float(c.count_min if c.count_min is not None else c.count_max or 0)
+
+
+class CasualtiesEvaluator:
+    name = "casualties"
+
+    def __init__(self, tolerance: float = 0.1) -> None:
+        self.tolerance = tolerance
+
+    def _exact(self, p: CasualtyFigure, g: GoldCasualty) -> bool:
+        if p.count is not None or g.count is not None:
+            return p.count == g.count
+        return (p.count_min, p.count_max) == (g.count_min, g.count_max)
+
+    def _close(self, p: CasualtyFigure, g: GoldCasualty) -> bool:
+        a, b = _central(p), _central(g)
+        return abs(a - b) <= self.tolerance * max(a, b)
+
+    def _overlap(self, p: CasualtyFigure, g: GoldCasualty) -> bool:
+        (a0, a1), (b0, b1) = _interval(p, self.tolerance), _interval(g, self.tolerance)
+        return a0 <= b1 and b0 <= a1
+
+    def _pairs(
+        self, pred: list[CasualtyFigure], gold: list[GoldCasualty], ok: str
+    ) -> list[tuple[int, int, float]]:
+        test = getattr(self, ok)
+
+        def score(p: CasualtyFigure, g: GoldCasualty) -> float:
+            if p.category != g.category or not test(p, g):
+                return 0.0  # ties broken towards the same reporter, then the closest number
+            closeness = 1 / (1 + abs(_central(p) - _central(g)))
+            return 1.0 + 0.01 * _same(p.reported_by, [g.reported_by]) + 0.001 * closeness
+
+        return match_entities(pred, gold, score, threshold=1.0)
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold, res = brief.casualties, case.golden.casualties, FieldResult()
+        for prefix, test in (
+            ("casualties.exact_", "_exact"),
+            ("casualties.", "_close"),
+            ("casualties.range_", "_overlap"),
+        ):
+            res.prf(prefix, len(self._pairs(pred, gold, test)), len(pred), len(gold))
+        pairs = self._pairs(pred, gold, "_close")
+        res.scores["casualties.missing"] = float(len(gold) - len(pairs))
+        res.scores["casualties.invented"] = float(len(pred) - len(pairs))
+        matched = [(pred[i], gold[j]) for i, j, _ in pairs]
+        reporters = sum(_same(p.reported_by, [g.reported_by]) for p, g in matched)
+        res.rate("casualties.reporter_accuracy", reporters, len(matched))
+        res.rate(
+            "casualties.qualifier_accuracy", sum(p.qualifier == g.qualifier for p, g in matched), len(matched)
+        )
+        return res
+
+
+def quote_is_verbatim(article: str, quote: Quote) -> bool:
+    """The quote's evidence reproduces it (non-fuzzy spans that slice the article and, joined, give the
+    quote), or ``found_verbatim`` finds its text in the article."""
+    spans = quote.evidence
+    if (
+        spans
+        and all(
+            e.alignment != Alignment.FUZZY and e.end <= len(article) and article[e.start : e.end] == e.text
+            for e in spans
+        )
+        and normalise_quote(" ".join(e.text for e in spans)) == normalise_quote(quote.text)
+    ):
+        return True
+    return found_verbatim(aligner_for(article), quote.text)
+
+
+class QuotesEvaluator:
+    name = "quotes"
+
+    def __init__(self, min_token_f1: float = 0.5) -> None:
+        self.min_token_f1 = min_token_f1
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold, res = brief.quotes, case.golden.quotes, FieldResult()
+        n_p, n_g = len(pred), len(gold)
+        exact = match_entities(
+            pred, gold, lambda p, g: float(normalise_quote(p.text) == normalise_quote(g.text)), 1.0
+        )
+        res.prf("quotes.exact_", len(exact), n_p, n_g)
+        soft = match_entities(pred, gold, lambda p, g: token_f1(p.text, g.text), 1e-9)
+        res.prf("quotes.", sum(1 for *_, s in soft if s >= self.min_token_f1), n_p, n_g)
+        res.prf("quotes.token_", sum(s for *_, s in soft), n_p, n_g)
+        judged = [
+            (pred[i], gold[j]) for i, j, s in soft if s >= self.min_token_f1 and gold[j].speaker is not None
+        ]
+        if any(g.speaker is not None for g in gold):
+            right = sum(self._speaker_ok(brief, p, case, g.speaker) for p, g in judged)
+            res.rate("quotes.speaker_accuracy", right, len(judged))
+        res.rate("quotes.verbatim", sum(quote_is_verbatim(case.article, q) for q in pred), n_p)
+        return res
+
+    @staticmethod
+    def _speaker_ok(brief: IncidentBrief, quote: Quote, case: Case, gold_speaker: str | None) -> bool:
+        actor = brief.actor(quote.speaker_id)
+        names = [n for n in (quote.speaker, *([actor.name, *actor.aliases] if actor else [])) if n]
+        gold_actor = case.golden.actor_named(gold_speaker)
+        gold_names = [gold_actor.name, *gold_actor.aliases] if gold_actor else [gold_speaker or ""]
+        return entity_similarity(names, gold_names) >= NAME_THRESHOLD
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers in digits or words up to twenty ("Three" -> "3", "1,140" -> "1140")."""
+    words = {NUMBERS[w] for w in word_tokens(text) if w in NUMBERS}
+    return set(re.findall(r"\d+", text.replace(",", ""))) | words
+
+
+def _value_match(pred: str, gold: str) -> bool:
+    np_, ng = _numbers(pred), _numbers(gold)
+    if ng:
+        return ng <= np_
+    return normalise_quote(pred) == normalise_quote(gold) or token_f1(pred, gold) >= 0.5
+
+
+class DiscrepanciesEvaluator:
+    name = "discrepancies"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold, res = brief.discrepancies, case.golden.discrepancies, FieldResult()
+
+        def score(p: Discrepancy, g: GoldDiscrepancy) -> float:
+            if p.field.split(".")[0].casefold() != g.field.split(".")[0].casefold():
+                return 0.0
+            found = sum(any(_value_match(pv.value, gv.value) for pv in p.values) for gv in g.values)
+            return found / len(g.values)
+
+        res.prf("discrepancies.", len(match_entities(pred, gold, score, 0.5)), len(pred), len(gold))
+        return res
+
+
+def _diplomatic_text(brief: IncidentBrief) -> str:
+    d = brief.diplomatic_context
+    return " ".join([*(p.position for p in d.positions), *(s.step for s in d.next_steps)])
+
+
+def _free_text(res: FieldResult, field: str, points: list[str], text: str) -> None:
+    if not points:
+        return
+    res.scores[f"{field}.coverage"] = coverage(points, text)
+    for name, value in rouge(" ".join(points), text).items():
+        res.scores[f"{field}.{name}"] = value
+
+
+class DiplomaticEvaluator:
+    name = "diplomatic"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, gold = FieldResult(), case.golden.diplomatic
+        pred = brief.diplomatic_context.processes
+        pairs = match_entities(
+            [[p.name] for p in pred], [[g.name, *g.aliases] for g in gold.processes], entity_similarity
+        )
+        res.prf("diplomatic.processes_", len(pairs), len(pred), len(gold.processes))
+        ordered = [k for k in gold.key_points if k.kind == "position"] + [
+            k for k in gold.key_points if k.kind == "next_step"
+        ]
+        _free_text(res, "diplomatic", [k.text for k in ordered], _diplomatic_text(brief))
+        return res
+
+
+class SummaryEvaluator:
+    name = "summary"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res = FieldResult()
+        _free_text(res, "summary", case.golden.summary, brief.summary)
+        return res
+
+
+def _items(brief: IncidentBrief) -> Iterable[object]:
+    e, d = brief.event, brief.diplomatic_context
+    if e.time.text:
+        yield e.time
+    yield from (*e.locations, *e.perpetrators, *brief.casualties, *brief.actors, *brief.quotes)
+    yield from (*d.processes, *d.positions, *d.next_steps, *brief.sources_cited)
+    for disc in brief.discrepancies:
+        yield from disc.values
+
+
+class GroundingEvaluator:
+    name = "grounding"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, text = FieldResult(), case.article
+        spans = brief.all_evidence()
+        good = sum(e.end <= len(text) and text[e.start : e.end] == e.text for e in spans)
+        res.rate("grounding.reproduce", good, len(spans))
+        items = list(_items(brief))
+        bad = sum(
+            not getattr(item, "evidence", None)
+            or (isinstance(item, Quote) and not quote_is_verbatim(text, item))
+            for item in items
+        )
+        res.scores["grounding.ungrounded"] = float(bad)
+        res.rate("grounding.grounded_rate", len(items) - bad, len(items))
+        return res
+
+
+def default_evaluators(*, tolerance: float = 0.1, min_token_f1: float = 0.5) -> list[Evaluator]:
+    return [
+        EventTypeEvaluator(),
+        LocationsEvaluator(),
+        TimeEvaluator(),
+        CasualtiesEvaluator(tolerance),
+        PerpetratorsEvaluator(),
+        ActorsEvaluator(),
+        QuotesEvaluator(min_token_f1),
+        SourcesEvaluator(),
+        DiscrepanciesEvaluator(),
+        DiplomaticEvaluator(),
+        SummaryEvaluator(),
+        GroundingEvaluator(),
+    ]

@@ -1,0 +1,181 @@
+"""The deterministic extraction stage: an article in, a fully filled ``Draft`` out.
+
+Always on: its draft is the candidate set an LLM is shown and, with ``--model extractive``, the brief
+itself. Every item carries the character spans it was read from (``item.spans``; quotes also
+``speaker_spans``), so ``text[start:end]`` is exactly the name, figure or quote as written.
+
+    >>> from summariser.extract import extract
+    >>> draft = extract(text)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..draft import (
+    Draft,
+    DraftActor,
+    DraftCasualty,
+    DraftDiscrepancy,
+    DraftDiscrepancyValue,
+    DraftLocation,
+    DraftNextStep,
+    DraftPerpetrator,
+    DraftPosition,
+    DraftProcess,
+    DraftQuote,
+    DraftSource,
+    Span,
+)
+from .actors import build_actors
+from .casualties import find_casualties, find_discrepancies
+from .diplomacy import find_next_steps, find_positions, find_processes
+from .events import classify, event_sentences, find_perpetrators
+from .lead import Facts, description, find_time, headline, summary_sentences
+from .nlp import analyse, get_nlp
+from .places import event_places, find_places
+from .quotes import find_quotes, in_reported_speech
+from .sources import find_citations
+from .speakers import attribute
+
+__all__ = ["extract", "extract_many", "warm_up"]
+
+_MAX_POSITIONS = 8
+
+
+def warm_up() -> None:
+    """Load spaCy now (it is otherwise loaded on the first ``extract``)."""
+    get_nlp()
+
+
+def _first(spans: list[Span], text: str, name: str) -> list[Span]:
+    """``spans`` with one whose text is exactly ``name`` moved to the front, duplicates dropped."""
+    uniq = list(dict.fromkeys(spans))
+    exact = [s for s in uniq if text[s[0]:s[1]] == name]
+    return ([exact[0]] + [s for s in uniq if s != exact[0]]) if exact else uniq
+
+
+def extract(text: str, *, published: dt.date | None = None) -> Draft:
+    """Read ``text`` with rules and spaCy and return a ``Draft`` with every field filled where the article
+    allows. ``published`` is accepted for symmetry with the pipeline; dates are resolved by the lead stage.
+    """
+    del published  # the time is kept as written; resolving it to a date is the pipeline's job
+    an = analyse(text)
+    raw_quotes = find_quotes(text, speech=lambda s, e: in_reported_speech(an, s, e))
+    an.quoted = [r for q in raw_quotes for r in q.ranges()]
+    pset = find_places(an)
+    actors = build_actors(an, pset.spans)
+    citations = find_citations(an, actors)
+    attributions = attribute(an, raw_quotes, actors, citations)
+    guess = classify(an)
+    ev_sents = event_sentences(an)
+    places = event_places(an, pset, ev_sents)
+    perps = find_perpetrators(an, actors)
+    figures = find_casualties(an, citations)
+    processes = find_processes(an, actors)
+    quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions)]
+    positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
+    steps = find_next_steps(an, actors)
+    time = find_time(an, ev_sents)
+    facts = Facts(guess, places, perps, figures, time[0] if time else None)
+
+    quotes: list[DraftQuote] = []
+    for q, a in zip(raw_quotes, attributions):
+        dq = DraftQuote(text=q.text(text), reported_via=a.reported_via)
+        dq.with_spans(*q.spans())
+        dq.set_speaker(a.speaker, *a.spans, decided=a.decided)
+        dq.set_candidates(a.candidates)
+        quotes.append(dq)
+
+    locations = []
+    for p in places:
+        loc = DraftLocation(name=p.name, aliases=p.aliases, region=p.region, country=p.country)
+        loc.with_spans(*_first([(m.start, m.end) for m in p.mentions], text, p.name))
+        locations.append(loc)
+
+    draft_actors = []
+    for a in actors.actors:
+        da = DraftActor(name=a.name, aliases=a.aliases, kind=a.kind, role=a.role, affiliation=a.affiliation)
+        da.with_spans(*_first(a.mentions, text, a.name))
+        draft_actors.append(da)
+
+    draft_perps = []
+    for p in perps:
+        dp = DraftPerpetrator(name=p.name, certainty=p.certainty, attributed_by=p.attributed_by)
+        dp.with_spans(*_first(p.spans, text, p.name))
+        draft_perps.append(dp)
+
+    casualties = []
+    for f in figures:
+        n = f.number
+        dc = DraftCasualty(category=f.category, count=n.count, count_min=n.count_min, count_max=n.count_max,
+                           qualifier=n.qualifier, as_written=n.as_written, victims=f.victims,
+                           reported_by=f.reported_by)
+        dc.with_spans((n.start, n.end))
+        casualties.append(dc)
+
+    discrepancies = []
+    for d in find_discrepancies(figures):
+        values = []
+        for f in d.figures:
+            v = DraftDiscrepancyValue(value=f.number.as_written, source=f.reported_by)
+            v.with_spans((f.number.start, f.number.end))
+            values.append(v)
+        dd = DraftDiscrepancy(field=d.field, description=d.description, values=values)
+        dd.with_spans(*[(f.number.start, f.number.end) for f in d.figures])
+        discrepancies.append(dd)
+
+    draft_processes = []
+    for pr in processes:
+        dpr = DraftProcess(name=pr.name, kind=pr.kind, status=pr.status, parties=pr.parties)
+        dpr.with_spans(*_first(pr.spans, text, pr.name))
+        draft_processes.append(dpr)
+
+    draft_positions = []
+    for st in positions:
+        dpo = DraftPosition(actor=st.actor, position=st.text)
+        dpo.with_spans((st.start, st.end))
+        draft_positions.append(dpo)
+
+    draft_steps = []
+    for st in steps:
+        dns = DraftNextStep(actor=st.actor, step=st.text)
+        dns.with_spans((st.start, st.end))
+        draft_steps.append(dns)
+
+    sources: dict[str, DraftSource] = {}
+    for c in citations:
+        src = sources.get(c.name)
+        if src is None:
+            src = sources[c.name] = DraftSource(name=c.name, kind=c.kind)
+        src.with_spans(*_first([*src.spans, (c.start, c.end)], text, c.name))
+
+    sent0 = an.sentences[0] if an.sentences else (0, len(text))
+    extra = [s for p in processes for s in p.spans] + [(c.at, c.at + 1) for c in citations]
+    summary_spans = summary_sentences(an, facts, ev_sents, extra)
+    draft = Draft(
+        headline=headline(an, facts, text[sent0[0]:sent0[1]]),
+        summary=" ".join(text[s:e] for s, e in summary_spans),
+        event_type=guess.type,
+        sub_type=guess.sub_type,
+        description=description(an, facts),
+        locations=locations,
+        time_text=facts.time_text,
+        perpetrators=draft_perps,
+        casualties=casualties,
+        actors=draft_actors,
+        quotes=quotes,
+        processes=draft_processes,
+        positions=draft_positions,
+        next_steps=draft_steps,
+        sources=list(sources.values()),
+        discrepancies=discrepancies,
+    )
+    draft._summary_spans = summary_spans
+    draft._time_spans = [time[1]] if time else []
+    return draft
+
+
+def extract_many(texts: list[str]) -> list[Draft]:
+    """``extract`` over several articles (spaCy batches their analysis)."""
+    return [extract(t) for t in texts]

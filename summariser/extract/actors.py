@@ -1,0 +1,286 @@
+"""Actors: people, states, governments, armed groups, political bodies, international bodies, media.
+
+Built from the NER mentions plus rules (government/regime/forces phrases), with aliases merged
+("High Negotiations Committee (HNC)", "Putin" = "Vladimir Putin", "UN" = "United Nations") and role and
+affiliation read from appositions ("X, spokesman for Y", "HNC spokesman X", "X, the White House press
+secretary").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..brief import ActorKind
+from .gazetteer import FEMALE_NAMES, INTERNATIONAL, MALE_NAMES, MEDIA, MEDIA_WORDS, country_of
+from .nlp import Analysis, Mention
+from .roles import read_roles
+
+__all__ = ["ActorRec", "ActorIndex", "build_actors", "org_kind", "initials"]
+
+_GOV = r"(?:government|regime|army|military|armed forces|air force|security forces|forces|troops|police|authorities)"
+_GOV_PHRASE = re.compile(
+    rf"\b(?:(?P<mod>[A-Z][\w.'’-]+)\s+)?(?P<head>{_GOV}(?:\s+(?:forces|troops|fighters|warplanes|jets))?)\b"
+)
+_ARMED = re.compile(r"\b(?P<head>rebels|rebel fighters|militants|insurgents|jihadists|militia|militiamen|gunmen)\b")
+_LOCATIVE = {
+    "in", "at", "from", "near", "across", "into", "inside", "outside", "throughout", "of", "within", "around",
+    "over", "towards", "toward", "on", "to", "northern", "southern", "eastern", "western", "central",
+}
+_ORG_WORDS = re.compile(
+    r"\b(?:Committee|Council|Department|Ministry|Party|Army|Front|Forces|Union|Organi[sz]ation|Agency|Bank|"
+    r"House|Office|Group|Association|Institute|University|Court|Commission|Times|News|Post|Network|"
+    r"Foundation|Center|Centre|Campaign|Coalition|Congress|Senate)\b"
+)
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in ("of", "the", "and", "for")]
+    return "".join(w[0] for w in words).upper()
+
+
+def org_kind(name: str) -> ActorKind:
+    low = name.lower()
+    if low in MEDIA or MEDIA_WORDS.search(name):
+        return ActorKind.MEDIA
+    if low in INTERNATIONAL or re.search(r"\b(?:United Nations|UN|U\.N\.|NATO)\b", name):
+        return ActorKind.INTERNATIONAL_ORG
+    if re.search(r"\b(?:Department|Ministry|Government|White House|Kremlin|Pentagon|Cabinet|Administration|"
+                 r"Embassy|Foreign Office|Elysee|Downing Street)\b", name, re.IGNORECASE):
+        return ActorKind.GOVERNMENT
+    if re.search(r"\b(?:Army|Forces|Brigades?|Front|Militia|Islamic State|ISIS|ISIL|IS|Daesh|Qaeda|Taliban|"
+                 r"Hezbollah|Hamas|Shabaab|Boko Haram|Jaish|Ahrar|Jabhat|Nusra|Guards?|Battalion|Regiment|"
+                 r"Corps|YPG|PKK|SDF|FSA)\b", name):
+        return ActorKind.ARMED_GROUP
+    if re.search(r"\b(?:Committee|Party|Council|Coalition|Parliament|Senate|Congress|Assembly|Commission|"
+                 r"Movement|Opposition|Campaign|Caucus|DNC|RNC|GOP|Democrats|Republicans)\b", name):
+        return ActorKind.POLITICAL_BODY
+    return ActorKind.OTHER
+
+
+@dataclass
+class ActorRec:
+    name: str
+    start: int
+    end: int
+    kind: ActorKind
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    role: str | None = None
+    affiliation: str | None = None
+    gender: str | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.name.split()
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    def add(self, m: Mention) -> None:
+        if m.text != self.name and m.text not in self.aliases:
+            self.aliases.append(m.text)
+        if (m.start, m.end) not in self.mentions:
+            self.mentions.append((m.start, m.end))
+
+    @property
+    def first(self) -> int:
+        return min(s for s, _ in self.mentions)
+
+
+@dataclass
+class ActorIndex:
+    actors: list[ActorRec]
+
+    def find(self, surface: str) -> ActorRec | None:
+        """The actor called ``surface`` (a name, alias, acronym or a person's first or last name)."""
+        s = re.sub(r"^(?:the|The)\s+", "", surface.strip())
+        s = re.sub(r"(?:'s|’s)$", "", s)
+        low = s.lower()
+        if not low:
+            return None
+        for a in self.actors:
+            if low in (n.lower() for n in a.all_names()):
+                return a
+        toks = low.split()
+        for a in self.actors:
+            if a.kind is ActorKind.PERSON and all(t in [x.lower() for x in a.tokens] for t in toks):
+                return a
+        for a in self.actors:
+            if a.kind is not ActorKind.PERSON and len(s) >= 2 and s.isupper() and initials(a.name) == s.replace(".", ""):
+                return a
+        return None
+
+    def at(self, start: int, end: int) -> ActorRec | None:
+        for a in self.actors:
+            if any(s < end and start < e for s, e in a.mentions):
+                return a
+        return None
+
+    def by_name(self, name: str) -> ActorRec | None:
+        return next((a for a in self.actors if a.name == name), None)
+
+
+def _person_like(m: Mention, text: str) -> bool:
+    words = m.text.split()
+    if not 2 <= len(words) <= 4 or _ORG_WORDS.search(m.text):
+        return False
+    if not all(w[0].isupper() or w in ("de", "al", "bin", "van", "von", "da", "el", "la") or w.startswith("al-")
+               for w in words):
+        return False
+    before = text[max(0, m.start - 40):m.start]
+    after = text[m.end:m.end + 40]
+    from .gazetteer import ROLE_WORDS
+
+    role = "|".join(re.escape(r) for r in ROLE_WORDS)
+    return bool(re.search(rf"\b(?:{role}),?\s*$", before, re.IGNORECASE)
+                or re.match(rf",\s+(?:the|a|an)\s+[\w\s.-]*?\b(?:{role})\b", after, re.IGNORECASE))
+
+
+def _state_context(m: Mention, text: str) -> bool:
+    prev = re.findall(r"[\w-]+", text[max(0, m.start - 25):m.start])
+    if prev and (prev[-1].lower() in _LOCATIVE or prev[-1].lower().endswith("ern")):
+        return False
+    if re.match(r"\s*(?:'s|’s)", text[m.end:m.end + 3]):
+        return False
+    return not re.match(r"\s+[A-Z]", text[m.end:m.end + 2])
+
+
+def _gov_mentions(an: Analysis) -> list[tuple[Mention, ActorKind, str | None]]:
+    """Government/regime/forces and armed-group phrases the NER does not return as entities."""
+    text = an.text
+    out: list[tuple[Mention, ActorKind, str | None]] = []
+    for m in _GOV_PHRASE.finditer(text):
+        mod = m.group("mod")
+        country = country_of(mod) if mod else None
+        person_mod = mod is not None and any(x.label == "PERSON" and x.text == mod for x in an.mentions)
+        if mod and not country and not person_mod:
+            if mod in ("The", "A") or m.start() == an.sentence_at(m.start())[0]:
+                s, e = m.start("head"), m.end("head")
+                out.append((Mention(text[s:e], "GOV", s, e), ActorKind.GOVERNMENT, None))
+            continue
+        s = m.start() if mod else m.start("head")
+        e = m.end("head")
+        if not mod and not re.search(r"\b(?:the|its|their)\s+$", text[max(0, s - 8):s], re.IGNORECASE):
+            continue
+        out.append((Mention(text[s:e], "GOV", s, e), ActorKind.GOVERNMENT, country))
+    for m in _ARMED.finditer(text):
+        out.append((Mention(m.group(), "ARMED", m.start(), m.end()), ActorKind.ARMED_GROUP, None))
+    return out
+
+
+def _gender(name: str, text: str, start: int) -> str | None:
+    first = (name.split() or [""])[0].lower()
+    title = text[max(0, start - 6):start]
+    if first in FEMALE_NAMES or re.search(r"\b(?:Mrs|Ms|Miss)\.?\s+$", title):
+        return "f"
+    if first in MALE_NAMES or re.search(r"\bMr\.?\s+$", title):
+        return "m"
+    return None
+
+
+def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
+    """Every actor the article names, aliases merged, in order of first mention."""
+    text = an.text
+    actors: list[ActorRec] = []
+    persons: list[Mention] = []
+    orgs: list[Mention] = []
+    for m in an.mentions:
+        if (m.start, m.end) in place_spans and m.label != "GPE":
+            continue
+        if m.label == "PERSON" and re.search(r"[A-Za-z]", m.text):
+            persons.append(m)
+        elif m.label == "ORG" and _person_like(m, text):
+            persons.append(Mention(m.text, "PERSON", m.start, m.end))
+        elif m.label == "ORG":
+            orgs.append(m)
+        elif m.label == "GPE" and country_of(m.text) and _state_context(m, text):
+            orgs.append(Mention(m.text, "STATE", m.start, m.end))
+    # people: the longest names first, then shorter names folded into them
+    for m in sorted(persons, key=lambda x: (-len(x.text.split()), x.start)):
+        toks = m.text.lower().split()
+        home = next((a for a in actors if m.text == a.name or (
+            len(toks) < len(a.tokens) and all(t in [x.lower() for x in a.tokens] for t in toks))), None)
+        if home is None:
+            actors.append(ActorRec(m.text, m.start, m.end, ActorKind.PERSON, "PERSON", mentions=[(m.start, m.end)],
+                                   gender=_gender(m.text, text, m.start)))
+        else:
+            home.add(m)
+    # organisations and states: acronyms in brackets, initials, country names, token subsets
+    for m in sorted(orgs, key=lambda x: (-len(x.text), x.start)):
+        home = _org_home(m, actors, text)
+        if home is None:
+            kind = ActorKind.STATE if m.label == "STATE" else org_kind(m.text)
+            name = m.text
+            actors.append(ActorRec(name, m.start, m.end, kind, m.label, mentions=[(m.start, m.end)]))
+        else:
+            home.add(m)
+    _add_government(an, actors)
+    _add_surnames(text, actors)
+    for a in actors:
+        a.mentions.sort()
+        if a.kind is ActorKind.PERSON and a.gender is None:
+            a.gender = next((g for s, e in a.mentions if (g := _gender(text[s:e], text, s))), None)
+    actors.sort(key=lambda a: a.first)
+    index = ActorIndex(actors)
+    read_roles(an, index)
+    return index
+
+
+def _add_surnames(text: str, actors: list[ActorRec]) -> None:
+    """Bare surnames the NER missed ("Ham said") become mentions of the one person who bears them."""
+    people = [a for a in actors if a.kind is ActorKind.PERSON and len(a.tokens) >= 2]
+    taken = [span for a in actors for span in a.mentions]
+    for a in people:
+        surname = a.tokens[-1]
+        if len(surname) < 3 or not surname[0].isupper() or sum(p.tokens[-1] == surname for p in people) > 1:
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                a.mentions.append((m.start(), m.end()))
+                if surname not in a.aliases:
+                    a.aliases.append(surname)
+
+
+def _org_home(m: Mention, actors: list[ActorRec], text: str) -> ActorRec | None:
+    low = m.text.lower()
+    bare = m.text.replace(".", "")
+    for a in actors:
+        if a.kind is ActorKind.PERSON:
+            continue
+        if low in (n.lower() for n in a.all_names()):
+            return a
+        if m.label == "STATE" or a.kind is ActorKind.STATE:
+            if m.label == "STATE" and a.kind is ActorKind.STATE and country_of(m.text) == country_of(a.name):
+                return a
+            continue
+        if bare.isupper() and len(bare) >= 2 and (initials(a.name) == bare or re.search(
+                rf"{re.escape(a.name)}\s*\(\s*{re.escape(m.text)}\s*\)", text)):
+            return a
+        a_toks = set(a.name.lower().split())
+        if len(low.split()) >= 2 and set(low.split()) < a_toks:
+            return a
+    return None
+
+
+def _add_government(an: Analysis, actors: list[ActorRec]) -> None:
+    """Fold 'the regime', 'Assad regime', 'Syrian government forces' into one actor per country."""
+    found = _gov_mentions(an)
+    found.sort(key=lambda f: (-len(f[0].text), f[0].start))
+    govs: dict[str, ActorRec] = {}
+    for m, kind, country in found:
+        if an.in_quote(m.start) and not govs:
+            pass
+        if any(s <= m.start and m.end <= e for a in actors for s, e in a.mentions if a.label not in ("GOV", "ARMED")):
+            continue
+        key = m.label if kind is ActorKind.ARMED_GROUP else f"GOV:{country or ''}"
+        home = govs.get(key)
+        if home is None and kind is ActorKind.GOVERNMENT and country is None and govs:
+            home = next((g for k, g in govs.items() if k.startswith("GOV")), None)
+        if home is None:
+            home = ActorRec(m.text, m.start, m.end, kind, m.label, mentions=[(m.start, m.end)])
+            govs[key] = home
+            actors.append(home)
+        else:
+            home.add(m)

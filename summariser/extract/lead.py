@@ -1,0 +1,160 @@
+"""The lead: headline, description and a 2-4 sentence summary built from the extracted facts, and the
+time expression as written ("on Tuesday"). The summary is verbatim lead sentences (spans kept).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..brief import CasualtyCategory, Certainty
+from ..taxonomy import EventType
+from .casualties import Figure
+from .events import EventGuess, Perp
+from .nlp import Analysis
+from .places import Place
+
+__all__ = ["find_time", "headline", "description", "summary_sentences", "Facts"]
+
+_CORE = {
+    "Air/drone strike": "air strike", "Shelling/artillery/missile attack": "shelling", "Suicide bomb": "suicide bombing",
+    "Remote explosive/landmine/IED": "bombing", "Grenade": "grenade attack", "Chemical weapon": "chemical attack",
+    "Armed clash": "clashes", "Government regains territory": "government offensive",
+    "Non-state actor overtakes territory": "armed takeover", "Attack": "attack", "Abduction/forced disappearance":
+    "abduction", "Sexual violence": "sexual violence", "Peaceful protest": "protest", "Protest with intervention":
+    "protest", "Excessive force against protesters": "crackdown on protesters", "Violent demonstration": "riot",
+    "Mob violence": "mob violence", "Arrests": "arrests", "Talks/meeting": "talks",
+}
+_PREP = re.compile(r"(?:\b(?:on|in|at|last|early|late|this|since|during|by|from|until|overnight)\s+)$", re.IGNORECASE)
+_VAGUE_TIME = re.compile(r"^(?:today|now|currently|recently|the past|years?|months?|decades?)$", re.IGNORECASE)
+
+
+@dataclass
+class Facts:
+    guess: EventGuess
+    places: list[Place]
+    perps: list[Perp]
+    figures: list[Figure]
+    time_text: str | None
+
+
+def find_time(an: Analysis, event_sents: set[int]) -> tuple[str, tuple[int, int]] | None:
+    """The first date/time expression in an event sentence (else in the first paragraph), as written."""
+    dates = [m for m in an.mentions if m.label in ("DATE", "TIME") and not an.in_quote(m.start)
+             and not _VAGUE_TIME.match(m.text)]
+    first_para = an.paragraphs[0] if an.paragraphs else (0, len(an.text))
+    for pick in (lambda m: an.sentence_index(m.start) in event_sents, lambda m: m.start < first_para[1],
+                 lambda m: an.sentence_index(m.start) < 3):
+        for m in dates:
+            if pick(m):
+                pre = _PREP.search(an.text[max(0, m.start - 12):m.start])
+                s = m.start - (len(pre.group()) if pre else 0)
+                return an.text[s:m.end], (s, m.end)
+    return None
+
+
+def _place_phrase(places: list[Place]) -> str | None:
+    if not places:
+        return None
+    p = places[0]
+    if p.country and p.country != p.name and not p.is_country:
+        return f"{p.name}, {p.country}"
+    return p.name
+
+
+def _figure(figures: list[Figure], cat: CasualtyCategory) -> Figure | None:
+    return next((f for f in figures if f.category is cat and not f.cumulative), None)
+
+
+def _core(an: Analysis, facts: Facts) -> str:
+    core = _CORE.get(facts.guess.sub_type or "", "incident")
+    suspected = next((p for p in facts.perps if p.certainty is Certainty.SUSPECTED), None)
+    if suspected:
+        written = an.text[slice(*suspected.spans[0])]
+        if len(written.split()) <= 2:
+            return f"suspected {written} {core}"
+        return f"suspected {core}"
+    return core
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _victims(f: Figure) -> str:
+    return f"{f.number.as_written} {f.victims or ('person' if f.number.count == 1 else 'people')}"
+
+
+def headline(an: Analysis, facts: Facts, first_sentence: str) -> str:
+    if facts.guess.type in (EventType.DIPLOMATIC, EventType.OTHER) and not facts.figures:
+        words = first_sentence.split()
+        return " ".join(words[:14]).rstrip(",;:") + ("..." if len(words) > 14 else "")
+    core = _core(an, facts)
+    place = _place_phrase(facts.places)
+    where = f" in {place}" if place else ""
+    killed = _figure(facts.figures, CasualtyCategory.KILLED)
+    injured = _figure(facts.figures, CasualtyCategory.INJURED)
+    if killed:
+        return _cap(f"{core} kills {_victims(killed)}{where}")
+    if injured:
+        return _cap(f"{core} injures {_victims(injured)}{where}")
+    return _cap(f"{core}{where}")
+
+
+def description(an: Analysis, facts: Facts) -> str:
+    core = _core(an, facts)
+    article = "An" if core[:1].lower() in "aeiou" else "A"
+    if core.endswith(("clashes", "arrests", "talks")):
+        article = ""
+    place = _place_phrase(facts.places)
+    violent = facts.guess.type in (EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS, EventType.BATTLES)
+    verb = ("hit" if violent and facts.guess.type is EventType.EXPLOSIONS else "took place in")
+    parts = [f"{article} {core}".strip()]
+    if place:
+        parts.append(f"{verb} {place}")
+    else:
+        parts.append("took place")
+    if facts.time_text:
+        parts.append(facts.time_text)
+    out = " ".join(parts)
+    killed = _figure(facts.figures, CasualtyCategory.KILLED)
+    injured = _figure(facts.figures, CasualtyCategory.INJURED)
+    if killed:
+        out += f", killing {_victims(killed)}"
+        if injured:
+            out += f" and injuring {_victims(injured)}"
+    elif injured:
+        out += f", injuring {_victims(injured)}"
+    return _cap(out) + "."
+
+
+def summary_sentences(an: Analysis, facts: Facts, event_sents: set[int], extra: list[tuple[int, int]],
+                      max_words: int = 130) -> list[tuple[int, int]]:
+    """Two to four verbatim sentences: the lead plus the sentences carrying the most facts."""
+    text = an.text
+    fact_pos = [f.number.start for f in facts.figures] + [s for p in facts.perps for s, _ in p.spans]
+    fact_pos += [s for s, _ in extra]
+    scored: list[tuple[float, int]] = []
+    for i, (s, e) in enumerate(an.sentences):
+        words = len(text[s:e].split())
+        if words < 6:
+            continue
+        quoted = sum(min(e, qe) - max(s, qs) for qs, qe in an.quoted if qs < e and s < qe)
+        if quoted > 0.3 * (e - s):
+            continue
+        score = 3.0 * sum(1 for p in fact_pos if s <= p < e) + (1.0 if i in event_sents else 0.0)
+        score += 4.0 if not scored else 0.0
+        score -= 0.1 * i
+        scored.append((score, i))
+    chosen: list[int] = []
+    total = 0
+    for score, i in sorted(scored, key=lambda x: (-x[0], x[1])):
+        s, e = an.sentences[i]
+        n = len(text[s:e].split())
+        if len(chosen) >= 4 or (len(chosen) >= 2 and (total + n > max_words or score <= 0)):
+            break
+        if total + n > max_words and len(chosen) >= 1:
+            continue
+        chosen.append(i)
+        total += n
+    return [an.sentences[i] for i in sorted(chosen)]

@@ -1,0 +1,164 @@
+"""Places: mentions clustered across spellings ("Maaret al-Numan" / "Maarat al-Noaman"), with region
+("north-western Syria") and country, and the choice of the event's own locations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .gazetteer import country_of
+from .nlp import Analysis, Mention
+
+__all__ = ["Place", "PlaceSet", "skeleton", "same_place", "find_places"]
+
+_SETTLEMENT = re.compile(
+    r"\b(?:city|town|village|province|district|region|area|neighbou?rhood|camp|suburb|governorate|"
+    r"municipality|county|state|port|capital)\s+of\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:al-|el-|ad-|as-|de\s+)?"
+    r"[A-Z][\w'’-]*){0,3})"
+)
+_DIRECTION = (r"(?:north|south|east|west|central|northern|southern|eastern|western|"
+              r"(?:north|south)[- ]?(?:east|west)(?:ern)?)")
+_REGION = re.compile(rf"\b(?P<region>(?i:{_DIRECTION})\s+(?P<country>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))")
+_PROVINCE = re.compile(r"\b(?P<region>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:province|governorate|region|district))\b")
+_NOT_EVENT_PLACE = re.compile(
+    r"^\s*(?:peace\s+)?(?:talks|conference|process|accords?|agreement|convention|summit|negotiations|meeting|"
+    r"communiqu[eé]|declaration|protocol)\b", re.IGNORECASE
+)
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|ash|an|az|ath|adh|ed|es|et|en|ul)$")
+
+
+def skeleton(name: str) -> str:
+    """A spelling-tolerant key: Arabic article and vowels dropped, doubled letters collapsed."""
+    words = re.split(r"[\s'’-]+", name.lower())
+    kept = [w for w in words if w and not _ARTICLE.match(w)]
+    s = re.sub(r"[^a-z]", "", "".join(kept))
+    s = re.sub(r"[aeiouy]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def same_place(a: str, b: str) -> bool:
+    if a.lower() == b.lower():
+        return True
+    ka, kb = skeleton(a), skeleton(b)
+    if not ka or not kb:
+        return False
+    if ka == kb and len(ka) >= 3:
+        return fuzz.ratio(a.lower(), b.lower()) >= 55
+    return min(len(ka), len(kb)) >= 5 and fuzz.ratio(ka, kb) >= 88 and fuzz.ratio(a.lower(), b.lower()) >= 70
+
+
+@dataclass
+class Place:
+    name: str
+    mentions: list[Mention] = field(default_factory=list)
+    country: str | None = None
+    region: str | None = None
+    is_country: bool = False
+
+    @property
+    def aliases(self) -> list[str]:
+        out: list[str] = []
+        for m in self.mentions:
+            if m.text != self.name and m.text not in out:
+                out.append(m.text)
+        return out
+
+
+@dataclass
+class PlaceSet:
+    places: list[Place]
+    spans: set[tuple[int, int]]
+    regions: list[tuple[str, int, int, str | None]]  # (region as written, start, end, country)
+
+    def dominant_country(self) -> str | None:
+        counts = Counter(p.country for p in self.places for _ in p.mentions if p.is_country and p.country)
+        return counts.most_common(1)[0][0] if counts else None
+
+
+def _candidates(an: Analysis) -> list[Mention]:
+    text = an.text
+    found: list[Mention] = []
+    for m in _SETTLEMENT.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        found.append(Mention(text[s:e], "PLACE", s, e))
+    for m in an.mentions:
+        if m.label in ("GPE", "LOC", "FAC") and not any(f.start < m.end and m.start < f.end for f in found):
+            found.append(m)
+    # a person/organisation mention that is another spelling of a known place is that place
+    for m in an.mentions:
+        if m.label in ("PERSON", "ORG") and not any(f.start < m.end and m.start < f.end for f in found):
+            if not country_of(m.text) and any(same_place(m.text, f.text) and not country_of(f.text) for f in found):
+                found.append(Mention(m.text, "PLACE", m.start, m.end))
+    return sorted(found, key=lambda x: x.start)
+
+
+def find_places(an: Analysis) -> PlaceSet:
+    text = an.text
+    places: list[Place] = []
+    for m in _candidates(an):
+        if not re.search(r"[A-Za-z]", m.text) or m.text.lower() in ("earth", "the world"):
+            continue
+        country = country_of(m.text)
+        home = next((p for p in places if (country and p.is_country and p.country == country)
+                     or (not country and not p.is_country and any(same_place(m.text, x.text) for x in p.mentions))),
+                    None)
+        if home is None:
+            places.append(Place(m.text, [m], country=country, is_country=country is not None))
+        else:
+            home.mentions.append(m)
+    regions: list[tuple[str, int, int, str | None]] = []
+    for r in _REGION.finditer(text):
+        c = country_of(r.group("country"))
+        if c:
+            regions.append((text[r.start("region"):r.end("country")], r.start("region"), r.end("country"), c))
+    for r in _PROVINCE.finditer(text):
+        regions.append((r.group("region"), r.start("region"), r.end("region"), None))
+    pset = PlaceSet(places, {(m.start, m.end) for p in places for m in p.mentions}, regions)
+    for p in places:
+        if p.is_country:
+            continue
+        for m in p.mentions:
+            after = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", text[m.end:m.end + 40])
+            if after and country_of(after.group(1)):
+                p.country = country_of(after.group(1))
+                break
+    return pset
+
+
+def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Place]:
+    """The places where the event happened: places named in event sentences, countries only as a fallback."""
+    text = an.text
+    chosen: list[Place] = []
+    for p in pset.places:
+        for m in p.mentions:
+            if an.sentence_index(m.start) in event_sents and not _NOT_EVENT_PLACE.match(text[m.end:m.end + 30]):
+                chosen.append(p)
+                break
+    local = [p for p in chosen if not p.is_country]
+    if not local:
+        local = chosen[:1]
+    if not local:
+        others = [p for p in pset.places if not p.is_country and not _NOT_EVENT_PLACE.match(
+            text[p.mentions[0].end:p.mentions[0].end + 30])]
+        others.sort(key=lambda p: -len(p.mentions))
+        local = others[:1] or [p for p in pset.places if p.is_country][:1]
+    dominant = pset.dominant_country()
+    for p in local:
+        if p.country is None:
+            p.country = dominant
+        if p.region is None:
+            for written, start, _end, country in sorted(
+                pset.regions, key=lambda r: (an.sentence_index(r[1]) not in event_sents, r[1])
+            ):
+                if written == p.name:
+                    continue
+                if country is None or country == p.country or (p.is_country and country == p.country):
+                    p.region = written
+                    break
+        if p.is_country and p.region and p.region.endswith(p.name):
+            p.region = p.region if p.region != p.name else None
+    return local

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summariser.draft import Draft
+from summariser.extract import extract
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SAMPLE = SHARED / "data" / "articles" / "syria-maaret-al-numan-airstrike.txt"
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    if not SAMPLE.is_file():
+        pytest.fail(f"the founding sample article is missing: {SAMPLE.resolve()} (../shared must be present)")
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_draft(sample_text: str) -> Draft:
+    return extract(sample_text)
