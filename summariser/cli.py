@@ -138,7 +138,7 @@ def brief(file: str, fmt: str, out: Path | None, model: str | None, base_url: st
 
     article = load_article(file, published=parse_published(published))
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
-    with Summariser(settings) as s:
+    with Summariser(settings, command="brief") as s:
         if sys.stderr.isatty():
             from rich.console import Console
 

@@ -75,21 +75,39 @@ class Summariser:
     """Briefs articles with one engine. Reuse an instance to keep a local model loaded."""
 
     def __init__(self, settings: Settings | None = None, *, backend: Backend | None = None,
-                 model: str | None = None, **overrides: Any) -> None:
+                 model: str | None = None, command: str = "library", **overrides: Any) -> None:
         settings = settings or Settings.from_env()
         self.settings = settings.with_(model=model, **overrides)
         self.settings.model_spec  # noqa: B018 - fail early on an unknown model
+        self.command = command
         self._backend = backend
         self._backend_built = backend is not None
+        self._run: tuple[Any, str] | None = None
+        self._briefs = 0
 
     @property
     def backend(self) -> Backend | None:
+        """The engine, built on first use, with the response cache and the run log around it."""
         if not self._backend_built:
-            self._backend = build_backend(self.settings)
+            from .batch import instrument
+
+            inner = build_backend(self.settings)
+            runlog, run_id = None, "-"
+            if inner is not None and self.settings.use_log:
+                from .runlog import RunLog
+
+                runlog = RunLog.for_settings(self.settings)
+                run_id = runlog.start_run(command=self.command, model=str(self.settings.model_spec))
+                self._run = (runlog, run_id)
+            self._backend = instrument(inner, self.settings, runlog=runlog, run_id=run_id)
             self._backend_built = True
         return self._backend
 
     def close(self) -> None:
+        if self._run is not None:
+            runlog, run_id = self._run
+            runlog.finish_run(run_id, done=self._briefs)
+            self._run = None
         if self._backend is not None:
             self._backend.close()
 
@@ -121,7 +139,12 @@ class Summariser:
             self._tally_decide(tally, decided)
             result = self._ground(decided.draft, article, Origin.EXTRACTOR, None, tally)
         else:
-            result = self._full(backend, draft_x, article, tally)
+            try:
+                result = self._full(backend, draft_x, article, tally)
+            except ContextLengthError as exc:
+                from .chunking import brief_in_parts
+
+                return brief_in_parts(self, article, too_long=exc)
         return self._finish(result, article, tally, started)
 
     async def abrief(self, article: Article) -> IncidentBrief:
@@ -131,7 +154,12 @@ class Summariser:
         started = time.perf_counter()
         draft_x = await asyncio.to_thread(self._extract, article)
         tally = _Tally(warnings=list(article.warnings))
-        result = await self._afull(backend, draft_x, article, tally)
+        try:
+            result = await self._afull(backend, draft_x, article, tally)
+        except ContextLengthError as exc:
+            from .chunking import abrief_in_parts
+
+            return await abrief_in_parts(self, article, too_long=exc)
         return self._finish(result, article, tally, started)
 
     # -- stages --------------------------------------------------------------------------------------
@@ -240,6 +268,7 @@ class Summariser:
             sources_cited=r.sources_cited, discrepancies=r.discrepancies, meta=meta,
         )
         _check_evidence(brief, article.text)
+        self._briefs += 1
         return brief
 
 

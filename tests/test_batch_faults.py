@@ -283,8 +283,7 @@ def corpus(folder: Path) -> tuple[set[str], set[str]]:
         (folder / name).write_bytes(data)
     good |= {"notes", "page", "hostile", "foreign", "ok-bom", "ok-crlf"}
     records = [
-        {"id": f"rec-{i}", "text": make_report(60 + i), "published": f"2024-05-0{i + 1}"}
-        for i in range(4)
+        {"id": f"rec-{i}", "text": make_report(60 + i), "published": f"2024-05-0{i + 1}"} for i in range(4)
     ]
     good |= {r["id"] for r in records}
     lines = [json.dumps(r) for r in records] + [json.dumps({"id": "rec-empty", "text": ""}), "{not json"]
@@ -392,7 +391,10 @@ def test_killed_half_way_and_resumed(tmp_path: Path, faulty_server: tuple[OpenAI
     ]
     proc = cli(args, tmp_path)
     deadline = time.monotonic() + 120
-    while len(list(out.glob("*.json"))) < 8 and proc.poll() is None and time.monotonic() < deadline:
+    manifest = out / MANIFEST_FILE
+    while proc.poll() is None and time.monotonic() < deadline:
+        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 8:
+            break
         time.sleep(0.1)
     assert proc.poll() is None, "the batch finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)

@@ -99,13 +99,11 @@ def test_part_size_deducts_prompt_and_answer_and_refuses_tiny_contexts() -> None
 
 
 # -- briefing in parts -------------------------------------------------------------------------------------
-def test_long_article_is_refused_whole_and_briefed_in_parts() -> None:
+def test_long_article_is_briefed_in_parts_by_the_pipeline() -> None:
     text = long_report(30)
     article = article_from_text(text, name="long.txt")
     s = summariser()
-    with pytest.raises(ContextLengthError):
-        s.brief(article)
-    brief = brief_in_parts(s, article)
+    brief = s.brief(article)
     check_brief(brief, text)
     assert len(s.backend.calls) > 2  # type: ignore[union-attr]
     # every paragraph's quote once, none lost at a boundary, none doubled by the overlap

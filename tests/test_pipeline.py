@@ -23,22 +23,18 @@ TEXT = (
 QUOTE = "There was no warning,"
 
 
-def extractor_draft() -> Draft:
-    d = Draft.model_validate(
-        {
-            "headline": "12 killed in Kafr Dalil",
-            "summary": TEXT.splitlines()[0],
-            "event_type": "Explosions/Remote violence",
-            "description": "An attack.",
-        }
-    )
-    q = DraftQuote(text=QUOTE)
-    s = TEXT.index(QUOTE)
-    q.with_spans((s, s + len(QUOTE)))
-    sp = TEXT.index("Omar al-Rashid")
-    q.set_speaker("Omar al-Rashid", (sp, sp + 14))
-    d.quotes.append(q)
-    d._summary_spans.append((0, TEXT.index("\n")))
+def extractor_draft(text: str = TEXT) -> Draft:
+    first = text.splitlines()[0]
+    d = Draft.model_validate({"headline": "12 killed in Kafr Dalil", "summary": first,
+                              "event_type": "Explosions/Remote violence", "description": "An attack."})
+    d._summary_spans.append((0, len(first)))
+    if QUOTE in text:
+        q = DraftQuote(text=QUOTE)
+        s = text.index(QUOTE)
+        q.with_spans((s, s + len(QUOTE)))
+        sp = text.index("Omar al-Rashid")
+        q.set_speaker("Omar al-Rashid", (sp, sp + 14))
+        d.quotes.append(q)
     return d
 
 
@@ -55,7 +51,7 @@ def model_draft(quote: str, speaker: str = "Omar al-Rashid") -> dict[str, Any]:
 
 @pytest.fixture
 def make(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(Summariser, "_extract", lambda self, article: extractor_draft())
+    monkeypatch.setattr(Summariser, "_extract", lambda self, article: extractor_draft(article.text))
 
     def _make(backend: FakeBackend, **kw: Any) -> Summariser:
         return Summariser(Settings(model="openai:fake", **kw), backend=backend)
@@ -105,8 +101,24 @@ def test_backend_errors_propagate_as_summariser_errors(make) -> None:
 
 
 def test_article_too_long_for_context_is_refused_naming_the_limit(make) -> None:
-    with pytest.raises(ContextLengthError, match="takes 1,000"):
+    with pytest.raises(ContextLengthError, match="context of 1,000 tokens"):
         make(FakeBackend([model_draft(QUOTE)], context_window=1000)).summarise(TEXT * 20)
+
+
+def test_long_article_is_briefed_in_parts_with_offsets_into_the_whole(make) -> None:
+    long_text = "\n".join([TEXT.strip()] + [f"Paragraph {i} of background on the valley towns and roads." * 3
+                                           for i in range(120)])
+    def answer(messages: list[dict[str, str]], model: type) -> dict[str, Any]:
+        part = messages[-1]["content"]
+        return model_draft(QUOTE) if QUOTE in part else {**model_draft(QUOTE), "quotes": []}
+
+    fake = FakeBackend(default=answer, context_window=4000)
+    brief = make(fake).summarise(long_text)
+    assert len(fake.calls) > 1
+    assert any("split" in w for w in brief.meta.warnings)
+    assert [q.text for q in brief.quotes] == [QUOTE]
+    for ev in brief.all_evidence():
+        assert long_text[ev.start:ev.end] == ev.text
 
 
 def test_async_path(make) -> None:

@@ -195,6 +195,8 @@ class LlamaBackend(Backend):
                         hint=f"set {ENV_VARS['n_ctx']} higher or use a shorter article",
                     ) from exc
                 raise GenerationError(f"llama.cpp failed: {exc}") from exc
+            except RuntimeError as exc:
+                raise GenerationError(f"llama.cpp failed: {exc}") from exc
         return response  # type: ignore[return-value]
 
 

@@ -24,7 +24,7 @@ import click
 
 from ..cli import make_settings, model_options, write_atomic
 from ..errors import ConfigError
-from .compare import Comparison, Thresholds, compare_runs, select_keys
+from .compare import Comparison, Thresholds, compare_runs, known_fields, select_keys
 from .report_md import compare_markdown, cost_rows, fmt, fmt_ci, fmt_signed, run_markdown, runs_markdown
 from .runfile import RunFile, load_run, save_run
 
@@ -62,7 +62,14 @@ def _console(stderr: bool = False) -> Any:
 
 
 def _split(values: Sequence[str]) -> list[str]:
-    return [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+    """``--fields`` values (repeatable, comma-separated), each a field name or a metric key."""
+    chosen = [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+    unknown = [f for f in chosen if f.split(".", 1)[0] not in known_fields()]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown field {unknown[0]!r}; fields: {', '.join(known_fields())}", param_hint="--fields"
+        )
+    return chosen
 
 
 def _html_renderer(name: str) -> Callable[[Any], str]:
@@ -75,8 +82,11 @@ def _html_renderer(name: str) -> Callable[[Any], str]:
         module = None
     renderer = getattr(module, name, None)
     if renderer is None:
+        missing = (
+            "summariser.evals.report_html is missing" if module is None else f"report_html has no {name}"
+        )
         raise ConfigError(
-            "HTML reports are not available in this version (summariser.evals.report_html is missing)",
+            f"HTML reports are not available in this version ({missing})",
             hint="use --format markdown --out REPORT.md",
         )
     return renderer  # type: ignore[no-any-return]
@@ -98,11 +108,12 @@ def default_run_path(model: str, now: dt.datetime | None = None) -> Path:
 
 
 def _run_table(run: RunFile, fields: Sequence[str]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     r = run.report
     conf = f"{int(r.confidence * 100)}% CI"
-    table = Table(title=f"{run.model}: {r.n_valid}/{r.n_cases} valid briefs ({run.cases_spec})")
+    table = Table(title=escape(f"{run.model}: {r.n_valid}/{r.n_cases} valid briefs ({run.cases_spec})"))
     for name, justify in (
         ("Metric", "left"),
         ("Mean", "right"),
@@ -131,17 +142,20 @@ def _run_table(run: RunFile, fields: Sequence[str]) -> None:
         cost.add_row(*row)
     console = _console()
     console.print(table)
-    console.print("↓ a count per brief: lower is better")
+    if any(r.metrics[k].lower_is_better for k in keys):
+        console.print("↓ a count per brief: lower is better")
     console.print(cost)
     for s in run.scores:
         if not s.valid:
-            console.print(f"[red]invalid[/red] {s.case_id}: {s.error}", soft_wrap=True)
+            first = (s.error or "").splitlines()[0] if s.error else ""
+            console.print(f"[red]invalid[/red] {escape(s.case_id)}: {escape(first)}", soft_wrap=True)
 
 
 def _compare_table(cmp: Comparison) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{cmp.base.label} → {cmp.new.label}: {len(cmp.shared_cases)} shared cases")
+    table = Table(title=escape(f"{cmp.base.label} → {cmp.new.label}: {len(cmp.shared_cases)} shared cases"))
     for name in (
         "Metric",
         "Base",
@@ -174,7 +188,7 @@ def _compare_table(cmp: Comparison) -> None:
         shown = sorted(cases.items())
         text = "; ".join(f"{cid} ({', '.join(_change(k, b, n) for k, b, n in it)})" for cid, it in shown[:8])
         more = f"; and {len(shown) - 8} more" if len(shown) > 8 else ""
-        console.print(f"[yellow]worse[/yellow] {field}: {text}{more}", soft_wrap=True)
+        console.print(f"[yellow]worse[/yellow] {field}: {escape(text)}{more}", soft_wrap=True)
     if cmp.passed:
         console.print("[green]passed[/green]: no metric regressed beyond its threshold")
     else:
@@ -212,6 +226,7 @@ def _progress(total_hint: str) -> tuple[Callable[[int], None], Callable[[Any], N
             click.echo(f"briefing {n} cases with {total_hint}…", err=True)
 
         return start, lambda rec: None, lambda: None
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -235,11 +250,11 @@ def _progress(total_hint: str) -> tuple[Callable[[int], None], Callable[[Any], N
 
     def on_start(n: int) -> None:
         progress.start()
-        task.append(progress.add_task(f"eval {total_hint}", total=n, failed=0))
+        task.append(progress.add_task(escape(f"eval {total_hint}"), total=n, failed=0))
 
     def on_case(rec: Any) -> None:
         failed = progress.tasks[0].fields["failed"] + (rec.brief is None)
-        progress.update(task[0], advance=1, failed=failed, description=f"eval {total_hint}: {rec.id}")
+        progress.update(task[0], advance=1, failed=failed, description=escape(f"eval {total_hint}: {rec.id}"))
 
     return on_start, on_case, progress.stop
 
@@ -297,6 +312,7 @@ def run_cmd(
     from .runner import run_eval
 
     render_html = _html_renderer("render_run_html") if html else None
+    chosen = _split(fields)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     path = out or default_run_path(str(settings.model_spec))
     on_start, on_case, stop = _progress(str(settings.model_spec))
@@ -314,7 +330,7 @@ def run_cmd(
     finally:
         stop()
     save_run(run, path)
-    _show_run(run, fmt_, _split(fields))
+    _show_run(run, fmt_, chosen)
     if render_html is not None and html is not None:
         write_atomic(html, render_html(run))
     click.echo(f"wrote {path}", err=True)
@@ -343,6 +359,7 @@ def score_cmd(
     from .runner import cases_for_run, rescore
 
     render_html = _html_renderer("render_run_html") if html else None
+    chosen = _split(fields)
     old = load_run(run_file)
     new = rescore(old, cases_for_run(old, cases_spec, run_file), resamples=resamples, seed=seed)
     changed = [s.case_id for s in new.scores if s != old.score_of(s.case_id)]
@@ -355,7 +372,7 @@ def score_cmd(
         )
     else:
         click.echo(f"all {len(new.scores)} case scores match the recorded ones", err=True)
-    _show_run(new, fmt_, _split(fields))
+    _show_run(new, fmt_, chosen)
     if out is not None:
         save_run(new, out)
         click.echo(f"wrote {out}", err=True)

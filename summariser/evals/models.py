@@ -205,7 +205,7 @@ class Case(_Gold):
     """One scored example: the article, its answer key and what to score."""
 
     id: str
-    article: str = Field(repr=False)
+    article: str = Field(repr=False, exclude=True, description="Never serialised: texts may not be copied.")
     article_file: str = Field(description="Where the article was read from.")
     published: dt.date | None = None
     golden: Golden
@@ -220,5 +220,5 @@ class Case(_Gold):
             raise ValueError(f"unknown fields {unknown}; known: {list(FIELDS)}")
         return self
 
-    def scores(self, field: str) -> bool:
+    def is_scored(self, field: str) -> bool:
         return field in self.fields

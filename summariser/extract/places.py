@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ _NOT_EVENT_PLACE = re.compile(
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|ash|an|az|ath|adh|ed|es|et|en|ul)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def skeleton(name: str) -> str:
     """A spelling-tolerant key: Arabic article and vowels dropped, doubled letters collapsed."""
     words = re.split(r"[\s'’-]+", name.lower())
@@ -40,6 +42,7 @@ def skeleton(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@functools.lru_cache(maxsize=8192)
 def same_place(a: str, b: str) -> bool:
     if a.lower() == b.lower():
         return True

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from ..brief import ActorKind
 from .actors import ActorIndex, ActorRec
 from .gazetteer import ROLE_WORDS
-from .nlp import Analysis, Mention
+from .nlp import TITLE, Analysis, Mention
 from .quotes import VERB_RE, RawQuote
 from .sources import Citation
 
 __all__ = ["Attribution", "attribute"]
 
-_PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "him": "m", "her": "f"}
+_PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "him": "m", "her": "f", "it": None}
 _ROLE_RE = re.compile(r"\b(?:" + "|".join(re.escape(r) for r in ROLE_WORDS) + r")\b", re.IGNORECASE)
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _PREPOSITION_START = re.compile(
@@ -24,7 +24,7 @@ _PREPOSITION_START = re.compile(
     r"and|or|but|nor|so|yet|if|because|while|when|where|which|what|who|whom|whose|how|why|his|her|its|their)\b",
     re.IGNORECASE,
 )
-_BOUNDARY = re.compile(r",\s*|\s+[―—–]\s+|;\s+|:\s+|\bthat\s+|\bwho\s+|\bwhen\s+|\bas\s+")
+_BOUNDARY = re.compile(r",\s*|\s+[―—–]\s+|;\s+|:\s+|\b(?:that|who|when|as|what|which|whom)\s+")
 _SKIP_WORDS = re.compile(r"^(?:and|but|then|also|later|earlier|as|while|when|so|in|on|at|,|—|–|-)\s+", re.IGNORECASE)
 
 
@@ -138,6 +138,10 @@ class _Resolver:
             for a in reversed(self.actors.actors):
                 if a.role and a.role.lower() in low and a.first < zs:
                     return Attribution(a.name, [(zs, ze)], False, [a.name, phrase], a)
+        if all(w[:1].isupper() for w in phrase.split()):  # a name the NER missed: drop a leading title
+            while t := TITLE.match(text, zs, ze):
+                zs = t.end()
+            phrase = text[zs:ze]
         return Attribution(phrase, [(zs, ze)], True, [], None)
 
     def subject_before(self, floor: int, vs: int) -> Attribution | None:
@@ -197,6 +201,10 @@ class _Resolver:
         if span is None:
             return False
         i = span.end
+        if i + 1 < len(doc) and doc[i].lower_ in ("and", "or") and doc[i + 1].tag_ == "NNP":
+            i += 1
+            while i < len(doc) and doc[i].tag_ == "NNP":
+                i += 1
         while i < len(doc) and doc[i].tag_ in ("RB", "POS") and doc[i].text not in ("’s", "'s"):
             i += 1
         if i < len(doc) and doc[i].text == ",":

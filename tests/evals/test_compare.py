@@ -133,8 +133,9 @@ def test_differences_are_paired_over_shared_cases_only() -> None:
 
 def test_a_drop_within_the_threshold_passes_and_beyond_it_fails() -> None:
     base = synthetic({c: {"actors.f1": 1.0} for c in "abcd"})
-    slightly = synthetic({"a": {"actors.f1": 0.96}, "b": {"actors.f1": 1.0}, "c": {"actors.f1": 1.0},
-                          "d": {"actors.f1": 1.0}})
+    slightly = synthetic(
+        {"a": {"actors.f1": 0.96}, "b": {"actors.f1": 1.0}, "c": {"actors.f1": 1.0}, "d": {"actors.f1": 1.0}}
+    )
     assert compare_runs(base, slightly, resamples=50).passed  # mean drop 0.01 <= 0.02
     assert not compare_runs(base, slightly, thresholds=Thresholds(default=0.005), resamples=50).passed
 
@@ -146,7 +147,13 @@ def test_runs_sharing_no_case_cannot_be_compared() -> None:
 
 def test_metric_order_puts_schema_first_then_fields_in_order() -> None:
     keys = ["quotes.f1", "actors.f1", "schema.valid", "event_type.accuracy", "actors.recall"]
-    assert metric_order(keys) == ["schema.valid", "event_type.accuracy", "actors.f1", "actors.recall", "quotes.f1"]
+    assert metric_order(keys) == [
+        "schema.valid",
+        "event_type.accuracy",
+        "actors.f1",
+        "actors.recall",
+        "quotes.f1",
+    ]
 
 
 def test_markdown_reports(run, worse) -> None:

@@ -24,7 +24,9 @@ def invoke(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def run_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("runs") / "extractive.json"
-    result = invoke(str(CASES), "--model", "extractive", "--limit", "6", "--out", str(path), "--resamples", "100")
+    result = invoke(
+        str(CASES), "--model", "extractive", "--limit", "6", "--out", str(path), "--resamples", "100"
+    )
     assert result.exit_code == 0, result.output
     return path
 
@@ -44,7 +46,9 @@ def worse_file(run_file: Path) -> Path:
 def test_eval_cases_runs_scores_and_prints_schema_validity_first(run_file: Path) -> None:
     run = load_run(run_file)
     assert len(run.cases) == 6 and run.model == "extractive"
-    result = invoke(str(CASES), "--model", "extractive", "--limit", "2", "--out", str(run_file.with_name("two.json")))
+    result = invoke(
+        str(CASES), "--model", "extractive", "--limit", "2", "--out", str(run_file.with_name("two.json"))
+    )
     assert result.exit_code == 0
     out = result.stdout
     assert out.index("schema.valid") < out.index("event_type.accuracy") < out.index("quotes.f1")
@@ -90,19 +94,29 @@ def test_compare_gates_a_worse_prompt(run_file: Path, worse_file: Path, tmp_path
     assert scored.exit_code == 0 and "differ from the recorded ones" in scored.stderr
     result = invoke("compare", str(run_file), str(rescored))
     assert result.exit_code == 1
-    assert "quotes.speaker_accuracy" in result.stdout and "REGRESSED" in result.stdout and "FAILED" in result.stdout
+    assert (
+        "quotes.speaker_accuracy" in result.stdout
+        and "REGRESSED" in result.stdout
+        and "FAILED" in result.stdout
+    )
     # the unscored edit is caught too when compare re-scores both runs itself
     assert invoke("compare", str(run_file), str(worse_file), "--rescore").exit_code == 1
     as_json = invoke("compare", str(run_file), str(rescored), "--format", "json")
     data = json.loads(as_json.stdout)
-    assert as_json.exit_code == 1 and data["passed"] is False and "quotes.speaker_accuracy" in data["regressions"]
+    assert (
+        as_json.exit_code == 1
+        and data["passed"] is False
+        and "quotes.speaker_accuracy" in data["regressions"]
+    )
 
 
 def test_compare_thresholds_and_fields(run_file: Path, worse_file: Path) -> None:
     args = ["compare", str(run_file), str(worse_file), "--rescore"]
     assert invoke(*args, "--threshold", "quotes.speaker_accuracy=1").exit_code == 0
     assert invoke(*args, "--fields", "locations,casualties").exit_code == 0
-    assert invoke(*args, "--fields", "quotes", "-t", "0.5", "-t", "quotes.speaker_accuracy=0.01").exit_code == 1
+    assert (
+        invoke(*args, "--fields", "quotes", "-t", "0.5", "-t", "quotes.speaker_accuracy=0.01").exit_code == 1
+    )
     bad = invoke(*args, "--threshold", "speakers=0.1")
     assert bad.exit_code == 6 and "unknown field" in bad.stderr
 
@@ -112,7 +126,9 @@ def test_markdown_reports_to_files(run_file: Path, worse_file: Path, tmp_path: P
     assert invoke("report", str(run_file), "--format", "markdown", "--out", str(report)).exit_code == 0
     assert report.read_text(encoding="utf-8").startswith("# Eval run: extractive")
     cmp = tmp_path / "cmp.md"
-    result = invoke("compare", str(run_file), str(worse_file), "--rescore", "--format", "markdown", "--out", str(cmp))
+    result = invoke(
+        "compare", str(run_file), str(worse_file), "--rescore", "--format", "markdown", "--out", str(cmp)
+    )
     assert result.exit_code == 1
     assert "**Result: FAILED**" in cmp.read_text(encoding="utf-8")
     side = invoke("report", str(run_file), str(worse_file), "--format", "markdown", "--title", "Both")
@@ -139,3 +155,16 @@ def test_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
     assert bad.exit_code == 6 and "not an eval run file" in bad.stderr
     unknown_model = invoke(str(CASES), "-m", "nonsense")
     assert unknown_model.exit_code == 3
+
+
+def test_options_may_come_before_the_cases(tmp_path: Path) -> None:
+    out = tmp_path / "first.json"
+    result = invoke("-m", "extractive", "--limit", "1", "--out", str(out), str(CASES), "--fields", "schema")
+    assert result.exit_code == 0 and load_run(out).model == "extractive"
+
+
+def test_unknown_fields_are_refused_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "never.json"
+    result = invoke(str(CASES), "-m", "extractive", "--out", str(out), "--fields", "quotes,speakers")
+    assert result.exit_code == 2 and "unknown field 'speakers'" in result.stderr
+    assert not out.exists()

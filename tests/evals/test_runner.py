@@ -34,7 +34,12 @@ CASES = ROOT / "evals" / "cases"
 
 
 def _fake_draft(messages: object, response_model: type) -> dict[str, str]:
-    return {"headline": "An incident", "summary": "Something happened.", "event_type": "Other", "description": "x"}
+    return {
+        "headline": "An incident",
+        "summary": "Something happened.",
+        "event_type": "Other",
+        "description": "x",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +102,9 @@ def test_load_run_rejects_bad_files(tmp_path: Path) -> None:
     (tmp_path / "other.json").write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(EvalError, match="not an eval run file"):
         load_run(tmp_path / "other.json")
-    (tmp_path / "partial.json").write_text('{"format": "summariser-eval-run", "version": 1}', encoding="utf-8")
+    (tmp_path / "partial.json").write_text(
+        '{"format": "summariser-eval-run", "version": 1}', encoding="utf-8"
+    )
     with pytest.raises(EvalError, match="malformed run file"):
         load_run(tmp_path / "partial.json")
 
@@ -237,5 +244,8 @@ def test_resolve_spec_looks_above_the_run_file(tmp_path: Path, monkeypatch: pyte
     monkeypatch.chdir(tmp_path / "evals")
     assert Path(resolve_spec("data/dev", run_file)).resolve() == tmp_path / "data" / "dev"
     assert resolve_spec("polnear:data/dev", run_file).startswith("polnear:")
-    assert Path(resolve_spec("polnear:data/dev", run_file).split(":", 1)[1]).resolve() == tmp_path / "data" / "dev"
+    assert (
+        Path(resolve_spec("polnear:data/dev", run_file).split(":", 1)[1]).resolve()
+        == tmp_path / "data" / "dev"
+    )
     assert resolve_spec("nowhere", run_file) == "nowhere"

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from summariser.brief import ActorKind
+from summariser.draft import DraftActor
+from summariser.extract import extract
+from summariser.extract.actors import initials, org_kind
+
+
+def _actors(text: str) -> dict[str, DraftActor]:
+    draft = extract(text)
+    for a in draft.actors:
+        assert text[slice(*a.spans[0])] == a.name
+    return {a.name: a for a in draft.actors}
+
+
+def test_acronym_in_brackets_and_initials() -> None:
+    text = ("The National Salvation Front (NSF) rejected the plan. The NSF said the United Nations "
+            "had not consulted it, and a UN envoy agreed.")
+    actors = _actors(text)
+    assert "NSF" in actors["National Salvation Front"].aliases
+    assert "UN" in actors["United Nations"].aliases
+    assert actors["United Nations"].kind is ActorKind.INTERNATIONAL_ORG
+
+
+def test_surname_merges_with_full_name() -> None:
+    text = "President Vladimir Putin met Angela Merkel in Berlin. Putin later left for Moscow."
+    actors = _actors(text)
+    assert actors["Vladimir Putin"].aliases == ["Putin"]
+    assert actors["Vladimir Putin"].role == "President"
+
+
+def test_government_phrases_merge() -> None:
+    text = ("Syrian government forces shelled the town. The regime denied it, but the Assad regime "
+            "has done so before.")
+    actors = _actors(text)
+    gov = actors["Syrian government forces"]
+    assert gov.kind is ActorKind.GOVERNMENT
+    assert "regime" in gov.aliases
+
+
+def test_roles_and_affiliations() -> None:
+    text = ("Mark Doyle, the White House press secretary, spoke first. "
+            "Then Lina Sabbagh, an independent activist, answered questions.")
+    actors = _actors(text)
+    assert (actors["Mark Doyle"].role, actors["Mark Doyle"].affiliation) == ("press secretary", "White House")
+    assert actors["Lina Sabbagh"].role == "independent activist"
+
+
+def test_kinds() -> None:
+    assert org_kind("New York Times") is ActorKind.MEDIA
+    assert org_kind("ABC") is ActorKind.MEDIA
+    assert org_kind("U.S. State Department") is ActorKind.GOVERNMENT
+    assert org_kind("Free Syrian Army") is ActorKind.ARMED_GROUP
+    assert org_kind("High Negotiations Committee") is ActorKind.POLITICAL_BODY
+    assert org_kind("NATO") is ActorKind.INTERNATIONAL_ORG
+    assert org_kind("Acme Widgets") is ActorKind.OTHER
+    assert initials("United Nations") == "UN"
+    assert initials("High Negotiations Committee") == "HNC"
+
+
+def test_states_only_outside_locative_phrases() -> None:
+    actors = _actors("Russia and Turkey agreed a deal on Monday. Fighting continued in Syria.")
+    assert actors["Russia"].kind is ActorKind.STATE
+    assert "Syria" not in actors

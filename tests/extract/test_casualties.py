@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from summariser.brief import CasualtyCategory, Qualifier
+from summariser.draft import DraftCasualty
+from summariser.extract import extract
+
+
+def _cas(text: str) -> list[DraftCasualty]:
+    draft = extract(text)
+    for c in draft.casualties:
+        assert text[slice(*c.spans[0])] == c.as_written
+    return draft.casualties
+
+
+def test_numbers_as_words_and_categories() -> None:
+    found = _cas("Three soldiers were killed and dozens of people were injured in the blast.")
+    assert [(c.category, c.count, c.victims) for c in found][0] == (CasualtyCategory.KILLED, 3, "soldiers")
+    injured = found[1]
+    assert injured.category is CasualtyCategory.INJURED
+    assert (injured.count, injured.count_min, injured.count_max) == (None, 24, 99)
+
+
+def test_range_and_reporter() -> None:
+    (c,) = _cas("The explosion killed between 10 and 15 people, police said.")
+    assert (c.count_min, c.count_max, c.as_written) == (10, 15, "between 10 and 15")
+    assert c.victims == "people"
+    assert c.reported_by == "police"
+
+
+def test_according_to_outlet() -> None:
+    (c,) = _cas("According to Reuters, at least 12 civilians died in the shelling of the market.")
+    assert (c.count, c.qualifier, c.victims, c.reported_by) == (12, Qualifier.AT_LEAST, "civilians", "Reuters")
+
+
+def test_other_categories() -> None:
+    text = ("Two people went missing after the flood. Officials arrested five men. "
+            "The fighting displaced 3,000 residents.")
+    cats = {c.category: c.count for c in _cas(text)}
+    assert cats == {CasualtyCategory.MISSING: 2, CasualtyCategory.DETAINED: 5, CasualtyCategory.DISPLACED: 3000}
+
+
+def test_death_toll_and_left_dead() -> None:
+    found = _cas("The death toll rose to 20 on Sunday. An earlier blast left 7 dead.")
+    assert [(c.category, c.count) for c in found] == [(CasualtyCategory.KILLED, 20), (CasualtyCategory.KILLED, 7)]
+
+
+def test_no_casualties() -> None:
+    assert _cas("Nobody was hurt when the old bridge collapsed in 2015 after 40 years of use.") == []
+
+
+def test_conflicting_tolls_make_a_discrepancy() -> None:
+    text = ("Officials said 30 people were killed in the attack. "
+            "According to the BBC, at least 41 people were killed.")
+    draft = extract(text)
+    (d,) = draft.discrepancies
+    assert d.field == "casualties.killed"
+    assert {(v.value, v.source) for v in d.values} == {("30", "Officials"), ("at least 41", "BBC")}
+    assert len(d.spans) == 2
+
+
+def test_same_toll_twice_is_no_discrepancy() -> None:
+    draft = extract("Four people were killed on Monday. The four people killed were all farmers.")
+    assert draft.discrepancies == []
+
+
+def test_cumulative_war_toll_not_a_discrepancy() -> None:
+    text = "Six people were killed in the strike. The war has killed 400,000 people since 2011."
+    draft = extract(text)
+    assert len(draft.casualties) == 2
+    assert draft.discrepancies == []

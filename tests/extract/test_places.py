@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from summariser.extract import extract
+from summariser.extract.places import same_place, skeleton
+
+
+def test_skeleton_and_same_place() -> None:
+    assert skeleton("Maaret al-Numan") == skeleton("Maarat al-Noaman")
+    assert same_place("Maaret al-Numan", "Maarat al-Noaman")
+    assert same_place("Deir ez-Zor", "Deir al-Zour")
+    assert not same_place("Homs", "Hama")
+    assert not same_place("Aleppo", "Idlib")
+
+
+def test_one_location_two_spellings_with_region_and_country() -> None:
+    text = ("An air strike hit the town of Kafr Nabudah in northern Syria on Monday, killing 9 people. "
+            "A resident speaking from Kafar Nboudeh said the market was destroyed.")
+    draft = extract(text)
+    (loc,) = draft.locations
+    assert loc.name == "Kafr Nabudah"
+    assert loc.aliases == ["Kafar Nboudeh"]
+    assert loc.region == "northern Syria"
+    assert loc.country == "Syria"
+    assert {text[s:e] for s, e in loc.spans} == {"Kafr Nabudah", "Kafar Nboudeh"}
+
+
+def test_explicit_country_after_place() -> None:
+    text = "A car bomb exploded in Mogadishu, Somalia, killing 12 people."
+    (loc,) = extract(text).locations
+    assert (loc.name, loc.country) == ("Mogadishu", "Somalia")
+
+
+def test_talks_venue_is_not_the_event_place() -> None:
+    text = ("Shelling killed 5 people in Douma on Friday. The opposition walked out of the Geneva talks, "
+            "and its delegates left Geneva.")
+    names = [loc.name for loc in extract(text).locations]
+    assert names == ["Douma"]
+
+
+def test_no_places() -> None:
+    assert extract("The committee will meet again soon to discuss the budget.").locations == []
