@@ -227,7 +227,7 @@ def run(items: list[Item], backend: TimedBackend, order: str, k: int, seed: int)
     by_article: dict[tuple[str, str], list[tuple[Item, list[str]]]] = {}
     for it in items:
         by_article.setdefault((it.corpus, it.article), []).append((it, _ordered(it, order, k, rng)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     usage = Counter[str]()
     t0, calls0 = time.perf_counter(), len(backend.times)
     for (corpus, article), group in by_article.items():

@@ -37,8 +37,34 @@ DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "polnear" / "dev"
 _QUOTE = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "them", "you"}
 _STOP = {
-    "the", "a", "an", "of", "for", "to", "and", "in", "on", "at", "by", "with", "said", "says", "his", "her",
-    "their", "its", "who", "that", "this", "s", "'s", "’s", "mr", "mrs", "ms", "dr",
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "to",
+    "and",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "said",
+    "says",
+    "his",
+    "her",
+    "their",
+    "its",
+    "who",
+    "that",
+    "this",
+    "s",
+    "'s",
+    "’s",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
 }
 
 
@@ -76,7 +102,7 @@ def read_gold(ann: Path) -> tuple[list[Gold], list[tuple[tuple[int, int], str]]]
     rels: list[dict[str, str]] = []
     for line in ann.read_text(encoding="utf-8").splitlines():
         if line.startswith("T"):
-            tid, info, txt = (line.split("\t") + [""])[:3]
+            tid, info, txt = [*line.split("\t"), ""][:3]
             label, _, offsets = info.partition(" ")
             spans[tid] = (label, _spans(offsets), txt)
         elif line.startswith("E"):
@@ -106,8 +132,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def score_article(text: str, golds: list[Gold], sources: list[tuple[tuple[int, int], str]], t: Tally,
-                  name: str) -> None:
+def score_article(
+    text: str, golds: list[Gold], sources: list[tuple[tuple[int, int], str]], t: Tally, name: str
+) -> None:
     draft = extract(text)
     preds = draft.quotes
     t.gold += len(golds)
@@ -116,7 +143,7 @@ def score_article(text: str, golds: list[Gold], sources: list[tuple[tuple[int, i
         if any(_overlap(s, g) for s in p.spans for gold in golds for g in gold.spans):
             t.pred_matched += 1
         else:
-            t.errors.append(f"{name}: FP quote {text[p.spans[0][0]:p.spans[0][1]][:70]!r}")
+            t.errors.append(f"{name}: FP quote {text[p.spans[0][0] : p.spans[0][1]][:70]!r}")
     for gold in golds:
         best, best_ov = None, 0
         for p in preds:
@@ -125,7 +152,7 @@ def score_article(text: str, golds: list[Gold], sources: list[tuple[tuple[int, i
                 best, best_ov = p, ov
         if best is None:
             g0 = gold.spans[0]
-            t.errors.append(f"{name}: missed quote {text[g0[0]:g0[1]][:70]!r}")
+            t.errors.append(f"{name}: missed quote {text[g0[0] : g0[1]][:70]!r}")
             continue
         t.gold_matched += 1
         if not gold.source or gold.source_span is None:
@@ -133,11 +160,15 @@ def score_article(text: str, golds: list[Gold], sources: list[tuple[tuple[int, i
         said = " ".join([best.speaker or ""] + [text[s:e] for s, e in best.speaker_spans])
         pronoun = gold.source.strip().lower() in _PRONOUNS
         ok = bool(_tokens(gold.source) & _tokens(said)) or any(
-            _overlap(sp, gold.source_span) for sp in best.speaker_spans)
+            _overlap(sp, gold.source_span) for sp in best.speaker_spans
+        )
         if pronoun and not ok:
             para_start = _para_floor(text, gold.source_span[0], 3)
-            prior = [s for sp, s in sources if para_start <= sp[0] < gold.source_span[0]
-                     and s.strip().lower() not in _PRONOUNS]
+            prior = [
+                s
+                for sp, s in sources
+                if para_start <= sp[0] < gold.source_span[0] and s.strip().lower() not in _PRONOUNS
+            ]
             ok = bool(prior) and bool(_tokens(prior[-1]) & _tokens(said))
         t.spk_total += 1
         t.spk_correct += ok
@@ -145,8 +176,9 @@ def score_article(text: str, golds: list[Gold], sources: list[tuple[tuple[int, i
             t.pron_total += 1
             t.pron_correct += ok
         if not ok:
-            t.errors.append(f"{name}: speaker gold={gold.source!r} pred={best.speaker!r} "
-                            f"quote={best.text[:50]!r}")
+            t.errors.append(
+                f"{name}: speaker gold={gold.source!r} pred={best.speaker!r} quote={best.text[:50]!r}"
+            )
 
 
 def _para_floor(text: str, pos: int, n: int) -> int:
@@ -165,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--errors", action="store_true", help="print every miss, false positive and wrong speaker")
+    ap.add_argument(
+        "--errors", action="store_true", help="print every miss, false positive and wrong speaker"
+    )
     args = ap.parse_args(argv)
     data = args.data.resolve()
     if not (data / "text").is_dir():
@@ -174,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     t = Tally()
     texts = sorted((data / "text").glob("*.txt"))
     if args.limit:
-        texts = texts[:args.limit]
+        texts = texts[: args.limit]
     extract("Warm up.")
     started = time.perf_counter()
     words = 0
@@ -192,12 +226,17 @@ def main(argv: list[str] | None = None) -> int:
     rec = t.gold_matched / t.gold if t.gold else 0.0
     prec = t.pred_matched / t.pred if t.pred else 0.0
     f1 = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
-    print(f"articles: {len(texts)}  words: {words}  time: {elapsed:.1f}s ({len(texts) / elapsed:.1f} articles/s)")
+    print(
+        f"articles: {len(texts)}  words: {words}  time:"
+        f" {elapsed:.1f}s ({len(texts) / elapsed:.1f} articles/s)"
+    )
     print(f"direct quotes: gold {t.gold}, predicted {t.pred}")
     print(f"quote recall {rec:.3f}  precision {prec:.3f}  F1 {f1:.3f}")
     acc = t.spk_correct / t.spk_total if t.spk_total else 0.0
-    print(f"speaker accuracy {acc:.3f} ({t.spk_correct}/{t.spk_total}); pronoun sources "
-          f"{t.pron_correct}/{t.pron_total}")
+    print(
+        f"speaker accuracy {acc:.3f} ({t.spk_correct}/{t.spk_total}); pronoun sources "
+        f"{t.pron_correct}/{t.pron_total}"
+    )
     return 0
 
 

@@ -69,17 +69,28 @@ class _Group(click.Group):
             raise SystemExit(130) from None
         except BrokenPipeError:
             raise SystemExit(141) from None
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so in one line, traceback only with --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in summariser, "
+                       "please report it\n  fix: rerun with --debug for the traceback", err=True)
+            raise SystemExit(70) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="summariser")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Grounded incident briefs from news reports, and evals that score them.
 
     Runs offline by default (rules + a small local model). Point --model at
     openai:NAME (with --base-url for Ollama, vLLM or a llama.cpp server) or
     local:PATH.gguf for another model, or use --model extractive for no model.
     """
+    ctx.obj = {"debug": debug}
 
 
 def model_options(f: Any) -> Any:

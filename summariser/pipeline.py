@@ -176,14 +176,15 @@ class Summariser:
                         grounder=Grounder(article.text))
 
     def _tally_decide(self, tally: _Tally, decided: Any) -> None:
-        for messages, version in zip(decided.prompts, decided.versions, strict=False):
+        for messages in decided.prompts:
             tally.prompts.append(messages)
+            version = getattr(messages, "version", "choose")
             if version not in tally.versions:
                 tally.versions.append(version)
-        tally.prompt_tokens += decided.prompt_tokens
-        tally.completion_tokens += decided.completion_tokens
-        tally.calls += decided.calls
-        tally.retries += decided.retries
+        tally.prompt_tokens += decided.usage.prompt_tokens
+        tally.completion_tokens += decided.usage.completion_tokens
+        tally.calls += decided.usage.calls
+        tally.retries += decided.usage.retries
         tally.warnings.extend(decided.warnings)
 
     def _full_messages(self, draft_x: Draft, article: Article, feedback: list[str] | None,

@@ -6,8 +6,10 @@ Public API
 resamples=1000, seed=0) -> RunFile``
     Loads the cases (``load_cases``), briefs each one, scores and aggregates. One ``Summariser`` serves
     the whole run, so a local model loads once; ``backend`` replaces the one ``settings.model`` names
-    (tests pass a ``FakeBackend``). Unless ``settings.use_cache`` is off, the backend is wrapped in the
-    response cache (``summariser.cache.CachedBackend``), so re-running the same eval calls no model.
+    (tests pass a ``FakeBackend``). Unless ``settings.use_cache`` is off, the backend answers through the
+    response cache (``summariser.cache.CachedBackend``: ``Summariser`` adds it to the backend it builds,
+    ``run_eval`` to one passed in), so re-running the same eval calls no model; ``RunFile.cache`` counts
+    the hits and misses.
     A case whose brief fails (any error but a ``ConfigError``, which stops the run) is recorded with its
     error and scored as a schema-invalid brief. ``jobs`` briefs that many cases at once on an
     ``openai:`` engine; local and extractive engines brief one case at a time.
@@ -185,16 +187,22 @@ def score_records(
     return scores, aggregate(scores, resamples=resamples, seed=seed)
 
 
-def _wrap_cache(backend: Backend | None, settings: Settings) -> Backend | None:
-    if backend is None or not settings.use_cache or backend.mode == "none":
-        return backend
-    try:
-        from ..cache import CachedBackend, ResponseCache
-    except ImportError:  # pragma: no cover - the cache module ships with the package
-        return backend
-    if isinstance(backend, CachedBackend):
+def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
+    """A caller's backend in the response cache (the pipeline does this for the one it builds)."""
+    from ..cache import CachedBackend, ResponseCache
+
+    if not settings.use_cache or backend.mode == "none" or _find_cache(backend) is not None:
         return backend
     return CachedBackend(backend, ResponseCache.for_settings(settings))
+
+
+def _find_cache(backend: Backend | None) -> Any:
+    """The ``CachedBackend`` in a chain of wrappers (each holding the next in ``inner``), if any."""
+    from ..cache import CachedBackend
+
+    while backend is not None and not isinstance(backend, CachedBackend):
+        backend = vars(backend).get("inner")
+    return backend
 
 
 def run_eval(
@@ -210,7 +218,7 @@ def run_eval(
     seed: int = 0,
 ) -> RunFile:
     """Generate, score and record one eval run (see the module docstring)."""
-    from ..pipeline import Summariser, build_backend
+    from ..pipeline import Summariser
 
     created, t0 = _now(), time.perf_counter()
     spec = str(cases_spec)
@@ -221,28 +229,27 @@ def run_eval(
         raise EvalError(f"{spec}: no cases to run")
     loaded = time.perf_counter()
     cases_dir = Path(spec) if Path(spec).is_dir() else None
-    inner = backend if backend is not None else build_backend(settings)
-    wrapped = _wrap_cache(inner, settings)
-    with Summariser(settings, backend=wrapped) as summariser:
+    chosen = _wrap_cache(backend, settings) if backend is not None else None
+    with Summariser(settings, backend=chosen, command="eval") as summariser:
         if on_start is not None:
             on_start(len(cases))
         records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
+        engine = summariser.backend
     generated = time.perf_counter()
     scores, report = score_records(cases, records, resamples=resamples, seed=seed)
     scored = time.perf_counter()
     briefs = [r.brief for r in records if r.brief is not None]
     model_names = sorted({b["meta"]["model"] for b in briefs})
     versions = sorted({str(r.prompt_version) for r in records if r.prompt_version})
-    cache = None
-    if wrapped is not None and hasattr(wrapped, "hits"):
-        cache = {"hits": int(getattr(wrapped, "hits", 0)), "misses": int(getattr(wrapped, "misses", 0))}
+    cached = _find_cache(engine)
+    cache = None if cached is None else {"hits": int(cached.hits), "misses": int(cached.misses)}
     return RunFile(
         created=created,
         cases_spec=spec,
         limit=limit,
         model=str(settings.model_spec),
         engine=settings.model_spec.engine if backend is None else getattr(backend, "engine", "custom"),
-        model_name=", ".join(model_names) or (getattr(inner, "model", None) or str(settings.model_spec)),
+        model_name=", ".join(model_names) or getattr(engine, "model", None) or str(settings.model_spec),
         prompt_versions=versions,
         prompts_sha256=prompts_sha256(),
         package_version=__version__,

@@ -32,11 +32,11 @@ from .casualties import find_casualties, find_discrepancies
 from .diplomacy import find_next_steps, find_positions, find_processes
 from .events import classify, event_sentences, find_perpetrators
 from .lead import Facts, description, find_time, headline, summary_sentences
-from .nlp import analyse, get_nlp
+from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
 from .sources import find_citations
-from .speakers import attribute
+from .speakers import attribute, reporter_of
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -51,7 +51,7 @@ def warm_up() -> None:
 def _first(spans: list[Span], text: str, name: str) -> list[Span]:
     """``spans`` with one whose text is exactly ``name`` moved to the front, duplicates dropped."""
     uniq = list(dict.fromkeys(spans))
-    exact = [s for s in uniq if text[s[0]:s[1]] == name]
+    exact = [s for s in uniq if text[s[0] : s[1]] == name]
     return ([exact[0]] + [s for s in uniq if s != exact[0]]) if exact else uniq
 
 
@@ -60,7 +60,16 @@ def extract(text: str, *, published: dt.date | None = None) -> Draft:
     allows. ``published`` is accepted for symmetry with the pipeline; dates are resolved by the lead stage.
     """
     del published  # the time is kept as written; resolving it to a date is the pipeline's job
-    an = analyse(text)
+    return _draft(analyse(text))
+
+
+def extract_many(texts: list[str]) -> list[Draft]:
+    """``extract`` over several articles; spaCy reads them in batches."""
+    return [_draft(an) for an in analyse_many(texts)]
+
+
+def _draft(an: Analysis) -> Draft:
+    text = an.text
     raw_quotes = find_quotes(text, speech=lambda s, e: in_reported_speech(an, s, e))
     an.quoted = [r for q in raw_quotes for r in q.ranges()]
     pset = find_places(an)
@@ -71,16 +80,16 @@ def extract(text: str, *, published: dt.date | None = None) -> Draft:
     ev_sents = event_sentences(an)
     places = event_places(an, pset, ev_sents)
     perps = find_perpetrators(an, actors)
-    figures = find_casualties(an, citations)
+    figures = find_casualties(an, citations, reporter=lambda s, e: reporter_of(an, actors, s, e))
     processes = find_processes(an, actors)
-    quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions)]
+    quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
     steps = find_next_steps(an, actors)
     time = find_time(an, ev_sents)
     facts = Facts(guess, places, perps, figures, time[0] if time else None)
 
     quotes: list[DraftQuote] = []
-    for q, a in zip(raw_quotes, attributions):
+    for q, a in zip(raw_quotes, attributions, strict=True):
         dq = DraftQuote(text=q.text(text), reported_via=a.reported_via)
         dq.with_spans(*q.spans())
         dq.set_speaker(a.speaker, *a.spans, decided=a.decided)
@@ -94,23 +103,32 @@ def extract(text: str, *, published: dt.date | None = None) -> Draft:
         locations.append(loc)
 
     draft_actors = []
-    for a in actors.actors:
-        da = DraftActor(name=a.name, aliases=a.aliases, kind=a.kind, role=a.role, affiliation=a.affiliation)
-        da.with_spans(*_first(a.mentions, text, a.name))
+    for rec in actors.actors:
+        da = DraftActor(
+            name=rec.name, aliases=rec.aliases, kind=rec.kind, role=rec.role, affiliation=rec.affiliation
+        )
+        da.with_spans(*_first(rec.mentions, text, rec.name))
         draft_actors.append(da)
 
     draft_perps = []
-    for p in perps:
-        dp = DraftPerpetrator(name=p.name, certainty=p.certainty, attributed_by=p.attributed_by)
-        dp.with_spans(*_first(p.spans, text, p.name))
+    for perp in perps:
+        dp = DraftPerpetrator(name=perp.name, certainty=perp.certainty, attributed_by=perp.attributed_by)
+        dp.with_spans(*_first(perp.spans, text, perp.name))
         draft_perps.append(dp)
 
     casualties = []
     for f in figures:
         n = f.number
-        dc = DraftCasualty(category=f.category, count=n.count, count_min=n.count_min, count_max=n.count_max,
-                           qualifier=n.qualifier, as_written=n.as_written, victims=f.victims,
-                           reported_by=f.reported_by)
+        dc = DraftCasualty(
+            category=f.category,
+            count=n.count,
+            count_min=n.count_min,
+            count_max=n.count_max,
+            qualifier=n.qualifier,
+            as_written=n.as_written,
+            victims=f.victims,
+            reported_by=f.reported_by,
+        )
         dc.with_spans((n.start, n.end))
         casualties.append(dc)
 
@@ -154,7 +172,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Draft:
     extra = [s for p in processes for s in p.spans] + [(c.at, c.at + 1) for c in citations]
     summary_spans = summary_sentences(an, facts, ev_sents, extra)
     draft = Draft(
-        headline=headline(an, facts, text[sent0[0]:sent0[1]]),
+        headline=headline(an, facts, text[sent0[0] : sent0[1]]),
         summary=" ".join(text[s:e] for s, e in summary_spans),
         event_type=guess.type,
         sub_type=guess.sub_type,
@@ -174,8 +192,3 @@ def extract(text: str, *, published: dt.date | None = None) -> Draft:
     draft._summary_spans = summary_spans
     draft._time_spans = [time[1]] if time else []
     return draft
-
-
-def extract_many(texts: list[str]) -> list[Draft]:
-    """``extract`` over several articles (spaCy batches their analysis)."""
-    return [extract(t) for t in texts]

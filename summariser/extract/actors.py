@@ -16,16 +16,41 @@ from .gazetteer import FEMALE_NAMES, INTERNATIONAL, MALE_NAMES, MEDIA, MEDIA_WOR
 from .nlp import Analysis, Mention
 from .roles import read_roles
 
-__all__ = ["ActorRec", "ActorIndex", "build_actors", "org_kind", "initials"]
+__all__ = ["ActorIndex", "ActorRec", "build_actors", "initials", "org_kind"]
 
-_GOV = r"(?:government|regime|army|military|armed forces|air force|security forces|forces|troops|police|authorities)"
+_GOV = (
+    r"(?:government|regime|army|military|armed forces|air force"
+    r"|security forces|forces|troops|police|authorities)"
+)
 _GOV_PHRASE = re.compile(
     rf"\b(?:(?P<mod>[A-Z][\w.'’-]+)\s+)?(?P<head>{_GOV}(?:\s+(?:forces|troops|fighters|warplanes|jets))?)\b"
 )
-_ARMED = re.compile(r"\b(?P<head>rebels|rebel fighters|militants|insurgents|jihadists|militia|militiamen|gunmen)\b")
+_ARMED = re.compile(
+    r"\b(?P<head>rebels|rebel fighters|militants|insurgents|jihadists|militia|militiamen|gunmen)\b"
+)
 _LOCATIVE = {
-    "in", "at", "from", "near", "across", "into", "inside", "outside", "throughout", "of", "within", "around",
-    "over", "towards", "toward", "on", "to", "northern", "southern", "eastern", "western", "central",
+    "in",
+    "at",
+    "from",
+    "near",
+    "across",
+    "into",
+    "inside",
+    "outside",
+    "throughout",
+    "of",
+    "within",
+    "around",
+    "over",
+    "towards",
+    "toward",
+    "on",
+    "to",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
 }
 _ORG_WORDS = re.compile(
     r"\b(?:Committee|Council|Department|Ministry|Party|Army|Front|Forces|Union|Organi[sz]ation|Agency|Bank|"
@@ -45,15 +70,25 @@ def org_kind(name: str) -> ActorKind:
         return ActorKind.MEDIA
     if low in INTERNATIONAL or re.search(r"\b(?:United Nations|UN|U\.N\.|NATO)\b", name):
         return ActorKind.INTERNATIONAL_ORG
-    if re.search(r"\b(?:Department|Ministry|Government|White House|Kremlin|Pentagon|Cabinet|Administration|"
-                 r"Embassy|Foreign Office|Elysee|Downing Street)\b", name, re.IGNORECASE):
+    if re.search(
+        r"\b(?:Department|Ministry|Government|White House|Kremlin|Pentagon|Cabinet|Administration|"
+        r"Embassy|Foreign Office|Elysee|Downing Street)\b",
+        name,
+        re.IGNORECASE,
+    ):
         return ActorKind.GOVERNMENT
-    if re.search(r"\b(?:Army|Forces|Brigades?|Front|Militia|Islamic State|ISIS|ISIL|IS|Daesh|Qaeda|Taliban|"
-                 r"Hezbollah|Hamas|Shabaab|Boko Haram|Jaish|Ahrar|Jabhat|Nusra|Guards?|Battalion|Regiment|"
-                 r"Corps|YPG|PKK|SDF|FSA)\b", name):
+    if re.search(
+        r"\b(?:Army|Forces|Brigades?|Front|Militia|Islamic State|ISIS|ISIL|IS|Daesh|Qaeda|Taliban|"
+        r"Hezbollah|Hamas|Shabaab|Boko Haram|Jaish|Ahrar|Jabhat|Nusra|Guards?|Battalion|Regiment|"
+        r"Corps|YPG|PKK|SDF|FSA)\b",
+        name,
+    ):
         return ActorKind.ARMED_GROUP
-    if re.search(r"\b(?:Committee|Party|Council|Coalition|Parliament|Senate|Congress|Assembly|Commission|"
-                 r"Movement|Opposition|Campaign|Caucus|DNC|RNC|GOP|Democrats|Republicans)\b", name):
+    if re.search(
+        r"\b(?:Committee|Party|Council|Coalition|Parliament|Senate|Congress|Assembly|Commission|"
+        r"Movement|Opposition|Campaign|Caucus|DNC|RNC|GOP|Democrats|Republicans)\b",
+        name,
+    ):
         return ActorKind.POLITICAL_BODY
     return ActorKind.OTHER
 
@@ -108,7 +143,12 @@ class ActorIndex:
             if a.kind is ActorKind.PERSON and all(t in [x.lower() for x in a.tokens] for t in toks):
                 return a
         for a in self.actors:
-            if a.kind is not ActorKind.PERSON and len(s) >= 2 and s.isupper() and initials(a.name) == s.replace(".", ""):
+            if (
+                a.kind is not ActorKind.PERSON
+                and len(s) >= 2
+                and s.isupper()
+                and initials(a.name) == s.replace(".", "")
+            ):
                 return a
         return None
 
@@ -126,25 +166,29 @@ def _person_like(m: Mention, text: str) -> bool:
     words = m.text.split()
     if not 2 <= len(words) <= 4 or _ORG_WORDS.search(m.text):
         return False
-    if not all(w[0].isupper() or w in ("de", "al", "bin", "van", "von", "da", "el", "la") or w.startswith("al-")
-               for w in words):
+    if not all(
+        w[0].isupper() or w in ("de", "al", "bin", "van", "von", "da", "el", "la") or w.startswith("al-")
+        for w in words
+    ):
         return False
-    before = text[max(0, m.start - 40):m.start]
-    after = text[m.end:m.end + 40]
+    before = text[max(0, m.start - 40) : m.start]
+    after = text[m.end : m.end + 40]
     from .gazetteer import ROLE_WORDS
 
     role = "|".join(re.escape(r) for r in ROLE_WORDS)
-    return bool(re.search(rf"\b(?:{role}),?\s*$", before, re.IGNORECASE)
-                or re.match(rf",\s+(?:the|a|an)\s+[\w\s.-]*?\b(?:{role})\b", after, re.IGNORECASE))
+    return bool(
+        re.search(rf"\b(?:{role}),?\s*$", before, re.IGNORECASE)
+        or re.match(rf",\s+(?:the|a|an)\s+[\w\s.-]*?\b(?:{role})\b", after, re.IGNORECASE)
+    )
 
 
 def _state_context(m: Mention, text: str) -> bool:
-    prev = re.findall(r"[\w-]+", text[max(0, m.start - 25):m.start])
+    prev = re.findall(r"[\w-]+", text[max(0, m.start - 25) : m.start])
     if prev and (prev[-1].lower() in _LOCATIVE or prev[-1].lower().endswith("ern")):
         return False
-    if re.match(r"\s*(?:'s|’s)", text[m.end:m.end + 3]):
+    if re.match(r"\s*(?:'s|’s)", text[m.end : m.end + 3]):
         return False
-    return not re.match(r"\s+[A-Z]", text[m.end:m.end + 2])
+    return not re.match(r"\s+[A-Z]", text[m.end : m.end + 2])
 
 
 def _gov_mentions(an: Analysis) -> list[tuple[Mention, ActorKind, str | None]]:
@@ -162,7 +206,7 @@ def _gov_mentions(an: Analysis) -> list[tuple[Mention, ActorKind, str | None]]:
             continue
         s = m.start() if mod else m.start("head")
         e = m.end("head")
-        if not mod and not re.search(r"\b(?:the|its|their)\s+$", text[max(0, s - 8):s], re.IGNORECASE):
+        if not mod and not re.search(r"\b(?:the|its|their)\s+$", text[max(0, s - 8) : s], re.IGNORECASE):
             continue
         out.append((Mention(text[s:e], "GOV", s, e), ActorKind.GOVERNMENT, country))
     for m in _ARMED.finditer(text):
@@ -172,7 +216,7 @@ def _gov_mentions(an: Analysis) -> list[tuple[Mention, ActorKind, str | None]]:
 
 def _gender(name: str, text: str, start: int) -> str | None:
     first = (name.split() or [""])[0].lower()
-    title = text[max(0, start - 6):start]
+    title = text[max(0, start - 6) : start]
     if first in FEMALE_NAMES or re.search(r"\b(?:Mrs|Ms|Miss)\.?\s+$", title):
         return "f"
     if first in MALE_NAMES or re.search(r"\bMr\.?\s+$", title):
@@ -200,11 +244,27 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
     # people: the longest names first, then shorter names folded into them
     for m in sorted(persons, key=lambda x: (-len(x.text.split()), x.start)):
         toks = m.text.lower().split()
-        home = next((a for a in actors if m.text == a.name or (
-            len(toks) < len(a.tokens) and all(t in [x.lower() for x in a.tokens] for t in toks))), None)
+        home = next(
+            (
+                a
+                for a in actors
+                if m.text == a.name
+                or (len(toks) < len(a.tokens) and all(t in [x.lower() for x in a.tokens] for t in toks))
+            ),
+            None,
+        )
         if home is None:
-            actors.append(ActorRec(m.text, m.start, m.end, ActorKind.PERSON, "PERSON", mentions=[(m.start, m.end)],
-                                   gender=_gender(m.text, text, m.start)))
+            actors.append(
+                ActorRec(
+                    m.text,
+                    m.start,
+                    m.end,
+                    ActorKind.PERSON,
+                    "PERSON",
+                    mentions=[(m.start, m.end)],
+                    gender=_gender(m.text, text, m.start),
+                )
+            )
         else:
             home.add(m)
     # organisations and states: acronyms in brackets, initials, country names, token subsets
@@ -228,17 +288,25 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
     return index
 
 
+_CAP_WORD = re.compile(r"(?<![\w-])[A-Z][\w-]*(?![\w-])")
+
+
 def _add_surnames(text: str, actors: list[ActorRec]) -> None:
     """Bare surnames the NER missed ("Ham said") become mentions of the one person who bears them."""
     people = [a for a in actors if a.kind is ActorKind.PERSON and len(a.tokens) >= 2]
+    if not people:
+        return
     taken = [span for a in actors for span in a.mentions]
+    words: dict[str, list[tuple[int, int]]] = {}
+    for m in _CAP_WORD.finditer(text):
+        words.setdefault(m.group(), []).append((m.start(), m.end()))
     for a in people:
         surname = a.tokens[-1]
         if len(surname) < 3 or not surname[0].isupper() or sum(p.tokens[-1] == surname for p in people) > 1:
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
-            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
-                a.mentions.append((m.start(), m.end()))
+        for ms, me in words.get(surname, []):
+            if not any(s <= ms < e or ms <= s < me for s, e in taken):
+                a.mentions.append((ms, me))
                 if surname not in a.aliases:
                     a.aliases.append(surname)
 
@@ -255,8 +323,7 @@ def _org_home(m: Mention, actors: list[ActorRec], text: str) -> ActorRec | None:
             if m.label == "STATE" and a.kind is ActorKind.STATE and country_of(m.text) == country_of(a.name):
                 return a
             continue
-        if bare.isupper() and len(bare) >= 2 and (initials(a.name) == bare or re.search(
-                rf"{re.escape(a.name)}\s*\(\s*{re.escape(m.text)}\s*\)", text)):
+        if bare.isupper() and len(bare) >= 2 and (initials(a.name) == bare or f"{a.name} ({m.text})" in text):
             return a
         a_toks = set(a.name.lower().split())
         if len(low.split()) >= 2 and set(low.split()) < a_toks:
@@ -270,9 +337,12 @@ def _add_government(an: Analysis, actors: list[ActorRec]) -> None:
     found.sort(key=lambda f: (-len(f[0].text), f[0].start))
     govs: dict[str, ActorRec] = {}
     for m, kind, country in found:
-        if an.in_quote(m.start) and not govs:
-            pass
-        if any(s <= m.start and m.end <= e for a in actors for s, e in a.mentions if a.label not in ("GOV", "ARMED")):
+        if any(
+            s <= m.start and m.end <= e
+            for a in actors
+            for s, e in a.mentions
+            if a.label not in ("GOV", "ARMED")
+        ):
             continue
         key = m.label if kind is ActorKind.ARMED_GROUP else f"GOV:{country or ''}"
         home = govs.get(key)

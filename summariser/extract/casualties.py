@@ -5,6 +5,7 @@ qualifier, victims and who reported it, plus a discrepancy entry where figures f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..brief import CasualtyCategory, Qualifier
@@ -12,43 +13,78 @@ from .nlp import Analysis
 from .numbers import NumberPhrase, find_numbers
 from .sources import Citation, citation_in
 
-__all__ = ["Figure", "find_casualties", "find_discrepancies", "Discrepancy"]
+__all__ = ["Discrepancy", "Figure", "find_casualties", "find_discrepancies"]
 
 _CATEGORY = {
-    "killed": CasualtyCategory.KILLED, "killing": CasualtyCategory.KILLED, "died": CasualtyCategory.KILLED,
-    "dead": CasualtyCategory.KILLED, "deaths": CasualtyCategory.KILLED, "death": CasualtyCategory.KILLED,
-    "fatalities": CasualtyCategory.KILLED, "lives": CasualtyCategory.KILLED, "perished": CasualtyCategory.KILLED,
-    "slain": CasualtyCategory.KILLED, "massacred": CasualtyCategory.KILLED, "executed": CasualtyCategory.KILLED,
-    "injured": CasualtyCategory.INJURED, "wounded": CasualtyCategory.INJURED, "hurt": CasualtyCategory.INJURED,
-    "injuring": CasualtyCategory.INJURED, "wounding": CasualtyCategory.INJURED, "injuries": CasualtyCategory.INJURED,
-    "missing": CasualtyCategory.MISSING, "unaccounted": CasualtyCategory.MISSING,
-    "displaced": CasualtyCategory.DISPLACED, "fled": CasualtyCategory.DISPLACED, "homeless": CasualtyCategory.DISPLACED,
-    "evacuated": CasualtyCategory.DISPLACED, "uprooted": CasualtyCategory.DISPLACED,
-    "detained": CasualtyCategory.DETAINED, "arrested": CasualtyCategory.DETAINED, "abducted": CasualtyCategory.DETAINED,
-    "kidnapped": CasualtyCategory.DETAINED, "captured": CasualtyCategory.DETAINED, "taken hostage": CasualtyCategory.DETAINED,
+    "killed": CasualtyCategory.KILLED,
+    "killing": CasualtyCategory.KILLED,
+    "died": CasualtyCategory.KILLED,
+    "dead": CasualtyCategory.KILLED,
+    "deaths": CasualtyCategory.KILLED,
+    "death": CasualtyCategory.KILLED,
+    "fatalities": CasualtyCategory.KILLED,
+    "lives": CasualtyCategory.KILLED,
+    "perished": CasualtyCategory.KILLED,
+    "slain": CasualtyCategory.KILLED,
+    "massacred": CasualtyCategory.KILLED,
+    "executed": CasualtyCategory.KILLED,
+    "injured": CasualtyCategory.INJURED,
+    "wounded": CasualtyCategory.INJURED,
+    "hurt": CasualtyCategory.INJURED,
+    "injuring": CasualtyCategory.INJURED,
+    "wounding": CasualtyCategory.INJURED,
+    "injuries": CasualtyCategory.INJURED,
+    "missing": CasualtyCategory.MISSING,
+    "unaccounted": CasualtyCategory.MISSING,
+    "displaced": CasualtyCategory.DISPLACED,
+    "fled": CasualtyCategory.DISPLACED,
+    "homeless": CasualtyCategory.DISPLACED,
+    "evacuated": CasualtyCategory.DISPLACED,
+    "uprooted": CasualtyCategory.DISPLACED,
+    "detained": CasualtyCategory.DETAINED,
+    "arrested": CasualtyCategory.DETAINED,
+    "abducted": CasualtyCategory.DETAINED,
+    "kidnapped": CasualtyCategory.DETAINED,
+    "captured": CasualtyCategory.DETAINED,
+    "taken hostage": CasualtyCategory.DETAINED,
 }
-_AFTER_VERB = (r"killed|died|dead|perished|slain|massacred|executed|injured|wounded|hurt|missing|unaccounted|"
-               r"displaced|fled|homeless|evacuated|uprooted|detained|arrested|abducted|kidnapped|captured|"
-               r"taken hostage|deaths|fatalities|injuries")
-_AUX = r"(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later|allegedly|confirmed|feared|left|now|went|gone|remain|remained|remain)"
+_AFTER_VERB = (
+    r"killed|died|dead|perished|slain|massacred|executed|injured|wounded|hurt|missing|unaccounted|"
+    r"displaced|fled|homeless|evacuated|uprooted|detained|arrested|abducted|kidnapped|captured|"
+    r"taken hostage|deaths|fatalities|injuries"
+)
+_AUX = (
+    r"(?:were|was|have|has|had|been|are|is|being|reportedly|also|all|later"
+    r"|allegedly|confirmed|feared|left|now|went|gone|remain|remained|remain)"
+)
 _AFTER = re.compile(
     rf"^\s+(?P<vict>(?:(?!{_AUX}\b)[A-Za-z'’-]+\s+){{0,4}}?)(?:{_AUX}\s+)*(?P<verb>{_AFTER_VERB})\b",
     re.IGNORECASE,
 )
 _BEFORE = re.compile(
-    r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded|injuring|injured|left|leaving|claimed the lives of|"
-    r"death toll (?:\w+\s+){0,3}?(?:to|at|of)|displacing|displaced|arrested|detained|abducted|kidnapped)"
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded"
+    r"|injuring|injured|left|leaving|claimed the lives of|"
+    r"death toll (?:\w+\s+){0,3}?(?:to|at|of)|(?:the )?deaths of|the lives of|bodies of|displacing|displaced|"
+    r"arrested|detained|abducted|kidnapped)"
     r"(?:\s+(?:at least|more than|about|some|nearly|almost|up to|around))?\s*$",
     re.IGNORECASE,
 )
 _UNITS_AFTER = re.compile(
-    r"^\s*(?:%|percent|per cent|years?|months?|weeks?|days?|hours?|minutes?|km|kilometres?|kilometers?|miles?|"
-    r"metres?|meters?|feet|times|a\.m\.|p\.m\.|am|pm|dollars|euros|pounds|\$|million dollars|bn|billion|points?|"
-    r"votes?|seats?|tons?|tonnes?|kg)\b", re.IGNORECASE,
+    r"^\s*(?:%|percent|per cent|years?|months?|weeks?|days?"
+    r"|hours?|minutes?|km|kilometres?|kilometers?|miles?|"
+    r"metres?|meters?|feet|times|a\.m\.|p\.m\.|am|pm|dollars"
+    r"|euros|pounds|\$|million dollars|bn|billion|points?|"
+    r"votes?|seats?|tons?|tonnes?|kg)\b",
+    re.IGNORECASE,
 )
-_CUMULATIVE = re.compile(r"\b(?:since (?:19|20)\d\d|since the (?:start|beginning)|civil war|the war has|the conflict has|"
-                         r"so far this year|in total|overall|the war,|the conflict,)", re.IGNORECASE)
-_VICTIM_CUT = re.compile(r"\s+(?:in|at|on|from|by|during|after|near|when|who|and|since|as|were|was)\b.*$", re.IGNORECASE)
+_CUMULATIVE = re.compile(
+    r"\b(?:since (?:19|20)\d\d|since the (?:start|beginning)|civil war|the war has|the conflict has|"
+    r"so far this year|in total|overall|the war,|the conflict,)",
+    re.IGNORECASE,
+)
+_VICTIM_CUT = re.compile(
+    r"\s+(?:in|at|on|from|by|during|after|near|when|who|and|since|as|were|was)\b.*$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -58,55 +94,119 @@ class Figure:
     victims: str | None
     reported_by: str | None
     cumulative: bool
+    sentence: int = -1
+    subset: bool = False  # 'six of the dead were women': a breakdown, not a rival count
 
 
 def _victims(raw: str) -> str | None:
-    v = _VICTIM_CUT.sub("", raw.strip()).strip(" ,")
-    v = re.sub(r"^(?:of\s+)?(?:them|whom)$", "", v, flags=re.IGNORECASE).strip()
+    v = _VICTIM_CUT.sub("", " " + raw.strip()).strip(" ,")
+    v = re.sub(r"^(?:of\s+)?(?:them|whom|the|those)$", "", v, flags=re.IGNORECASE).strip()
+    v = re.sub(r"^of\s+(?:the|her|his|their|its)\s+", "", v, flags=re.IGNORECASE)
     v = re.sub(r"^(?:other|others)$", "others", v)
+    if _LEADING_FUNCTION.match(v):
+        return None
     return v or None
 
 
-def find_casualties(an: Analysis, citations: list[Citation]) -> list[Figure]:
+_LEADING_FUNCTION = re.compile(r"(?:in|at|on|from|by|of|to|for|with|the|a|an)\b", re.IGNORECASE)
+_SUBSET = re.compile(
+    r"\s+of\s+(?:the|them|those)\b(?:\s+(?:dead|killed|victims|wounded|injured))?", re.IGNORECASE
+)
+_SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\b")
+_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or)\s+$")
+
+
+def _category_after(
+    an: Analysis, num: NumberPhrase, sent_end: int
+) -> tuple[CasualtyCategory | None, str | None]:
+    text = an.text
+    after = _AFTER.match(text[num.end : sent_end])
+    if not after:
+        return None, None
+    category = _CATEGORY.get(after.group("verb").lower())
+    vict = after.group("vict").rstrip()
+    victims = _victims(vict)
+    last_word = num.end + after.start("vict") + vict.rfind(" ") + 1
+    if victims and not an.tag_at(last_word).startswith(("NN", "PRP")):
+        victims = None
+    if victims and len(victims.split()) > 3:
+        return None, None
+    return category, victims
+
+
+def _category_before(
+    text: str, num: NumberPhrase, sent_start: int, sent_end: int
+) -> tuple[CasualtyCategory | None, str | None]:
+    before = _BEFORE.search(text[max(sent_start, num.start - 60) : num.start])
+    if not before:
+        return None, None
+    verb = before.group("verb").lower()
+    category: CasualtyCategory | None
+    if verb.startswith(("death toll", "claimed the lives", "the deaths", "deaths of", "the lives", "bodies")):
+        category = CasualtyCategory.KILLED
+    elif verb in ("left", "leaving"):
+        tail = re.match(
+            r"\s+(?:[a-z]+\s+){0,2}?(dead|injured|wounded|homeless|missing)\b", text[num.end : sent_end]
+        )
+        category = _CATEGORY.get(tail.group(1)) if tail else None
+    elif verb in ("kills", "kill"):
+        category = CasualtyCategory.KILLED
+    else:
+        category = _CATEGORY.get(verb)
+    vm = re.match(r"\s+((?:[A-Za-z'’-]+\s*){1,3})", text[num.end : sent_end])
+    return category, (_victims(vm.group(1)) if vm else None)
+
+
+def _skip(text: str, num: NumberPhrase) -> bool:
+    if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT:
+        return True  # a year
+    if _UNITS_AFTER.match(text, num.end) or (num.start > 0 and text[num.start - 1] in "$£€#"):
+        return True
+    return num.as_written.lower() in ("one", "a few", "several") and not re.match(
+        r"\s+(?:person|people|man|woman|child|civilian|soldier)", text[num.end :]
+    )
+
+
+def find_casualties(
+    an: Analysis, citations: list[Citation], reporter: Callable[[int, int], str | None] | None = None
+) -> list[Figure]:
+    """Casualty figures; ``reporter(start, end)`` names who reports a figure when no citation does."""
     text = an.text
     out: list[Figure] = []
-    seen: set[tuple[int, int]] = set()
     for sent_start, sent_end in an.sentences:
-        for num in find_numbers(text, sent_start, sent_end):
-            if (num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT) or \
-                    _UNITS_AFTER.match(text, num.end) or (num.start > 0 and text[num.start - 1] in "$£€#"):
+        found: list[Figure] = []
+        numbers = [n for n in find_numbers(text, sent_start, sent_end) if not _skip(text, n)]
+        for num in reversed(numbers):  # right to left: 'Three soldiers and dozens of insurgents were killed'
+            subset = _SUBSET.match(text, num.end)
+            category, victims = _category_after(an, num, sent_end)
+            if category is None:
+                category, victims = _category_before(text, num, sent_start, sent_end)
+            if category is None and found:
+                nxt = found[-1]
+                joined = _AND_NEXT.fullmatch(text[num.end : nxt.number.start])
+                if joined:
+                    category = nxt.category
+                    victims = _victims(
+                        text[num.end : nxt.number.start].rsplit(" and ", 1)[0].rsplit(" or ", 1)[0]
+                    )
+            if category is None:
                 continue
-            if num.as_written.lower() in ("one", "a few", "several") and not re.match(r"\s+(?:person|people|man|woman|child|civilian|soldier)", text[num.end:]):
-                continue
-            after = _AFTER.match(text[num.end:sent_end])
-            before = _BEFORE.search(text[max(sent_start, num.start - 60):num.start])
-            category: CasualtyCategory | None = None
-            victims: str | None = None
-            if after:
-                category = _CATEGORY.get(after.group("verb").lower())
-                victims = _victims(after.group("vict"))
-                if victims and len(victims.split()) > 3:
-                    category = None
-            if category is None and before:
-                verb = before.group("verb").lower()
-                if verb.startswith("death toll") or verb.startswith("claimed the lives"):
-                    category = CasualtyCategory.KILLED
-                elif verb in ("left", "leaving"):
-                    tail = re.match(r"\s+(?:[a-z]+\s+){0,2}?(dead|injured|wounded|homeless|missing)\b", text[num.end:sent_end])
-                    category = _CATEGORY.get(tail.group(1)) if tail else None
-                else:
-                    category = _CATEGORY.get(re.sub(r"s$", "", verb) + ("ed" if verb.endswith("kill") else ""),
-                                             _CATEGORY.get(verb))
-                    if verb in ("kills", "kill"):
-                        category = CasualtyCategory.KILLED
-                vm = re.match(r"\s+((?:[A-Za-z'’-]+\s*){1,3})", text[num.end:sent_end])
-                victims = _victims(vm.group(1)) if vm else None
-            if category is None or (num.start, num.end) in seen:
-                continue
-            seen.add((num.start, num.end))
+            if subset:
+                who = _SUBSET_WHO.match(text, subset.end())
+                victims = who.group("who") if who else None
             cite = citation_in(citations, sent_start, sent_end)
-            out.append(Figure(category, num, victims, cite.name if cite else None,
-                              bool(_CUMULATIVE.search(text, sent_start, sent_end))))
+            by = cite.name if cite else (reporter(num.start, num.end) if reporter else None)
+            fig = Figure(
+                category,
+                num,
+                victims,
+                by,
+                bool(_CUMULATIVE.search(text, sent_start, sent_end)),
+                an.sentence_index(num.start),
+                subset=bool(subset),
+            )
+            found.append(fig)
+        out.extend(reversed(found))
     return out
 
 
@@ -122,11 +222,32 @@ def _key(f: Figure) -> tuple[int | None, int | None, int | None, Qualifier]:
     return n.count, n.count_min, n.count_max, n.qualifier
 
 
+_GENERIC_VICTIMS = {None, "people", "persons", "civilians", "others", "residents"}
+
+
+def _vague(f: Figure) -> bool:
+    """'dozens', 'hundreds': too loose to disagree with a count."""
+    n = f.number
+    return n.count is None and not any(ch.isdigit() for ch in n.as_written) and n.qualifier is Qualifier.ABOUT
+
+
+def _comparable(a: Figure, b: Figure) -> bool:
+    """Two figures can disagree when they count the same victims in different sentences."""
+    if a.sentence == b.sentence:
+        return False  # '3 soldiers and 5 civilians were killed': parts, not rival counts
+    va, vb = (v.lower() if v else None for v in (a.victims, b.victims))
+    return va == vb or (va in _GENERIC_VICTIMS and vb in _GENERIC_VICTIMS)
+
+
 def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
     """Figures for one category that disagree (event figures only, not cumulative war tolls)."""
     out: list[Discrepancy] = []
     for cat in CasualtyCategory:
-        group = [f for f in figures if f.category is cat and not f.cumulative]
+        group = [f for f in figures if f.category is cat and not (f.cumulative or f.subset or _vague(f))]
+        if not group:
+            continue
+        clusters = [[f for f in group if f is ref or _comparable(ref, f)] for ref in group]
+        group = max(clusters, key=lambda c: (len({_key(f) for f in c}), -group.index(c[0])))
         distinct: dict[tuple[int | None, int | None, int | None, Qualifier], Figure] = {}
         for f in group:
             distinct.setdefault(_key(f), f)
@@ -135,6 +256,11 @@ def find_discrepancies(figures: list[Figure]) -> list[Discrepancy]:
         values = list(distinct.values())
         parts = [f"{f.number.as_written}" + (f" ({f.reported_by})" if f.reported_by else "") for f in values]
         noun = {"killed": "death tolls", "injured": "injury figures"}.get(cat.value, f"{cat.value} figures")
-        out.append(Discrepancy(f"casualties.{cat.value}", f"Reports give different {noun}: " + " vs ".join(parts) + ".",
-                               values))
+        out.append(
+            Discrepancy(
+                f"casualties.{cat.value}",
+                f"Reports give different {noun}: " + " vs ".join(parts) + ".",
+                values,
+            )
+        )
     return out

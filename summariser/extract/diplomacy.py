@@ -12,19 +12,44 @@ from .actors import ActorIndex, ActorRec
 from .nlp import Analysis
 from .places import skeleton
 
-__all__ = ["Process", "find_processes", "Stance", "find_positions", "find_next_steps"]
+__all__ = ["Process", "Stance", "find_next_steps", "find_positions", "find_processes"]
 
-_MODS = r"(?:(?:peace|ceasefire|political|direct|indirect|proximity|formal|new|fresh|[\w]+-(?:led|brokered|backed|sponsored))\s+)"
+_MODS = (
+    r"(?:(?:peace|ceasefire|political|direct|indirect|proximity"
+    r"|formal|new|fresh|[\w]+-(?:led|brokered|backed|sponsored))\s+)"
+)
 _PROCESS_RES: list[tuple[re.Pattern[str], ProcessKind]] = [
-    (re.compile(rf"(?:(?P<mod>(?:[A-Z][\w.'’-]*\s+){{1,3}})|\b){_MODS}*(?:talks|negotiations|peace process|"
-                rf"peace conference|summit)\b"), ProcessKind.TALKS),
-    (re.compile(r"\b(?:(?:temporary|partial|nationwide|fragile|shaky|humanitarian|[\w]+-brokered|current|"
-                r"week-long|(?:\w+-)?day)\s+)*(?:ceasefire|cease-fire|truce|cessation of hostilities|armistice)\b",
-                re.IGNORECASE), ProcessKind.CEASEFIRE),
-    (re.compile(r"\b(?:(?:UN|U\.N\.|Security Council)\s+)?[Rr]esolution(?:\s+\d+)?\b"), ProcessKind.RESOLUTION),
-    (re.compile(r"\b(?:(?:peace|ceasefire|nuclear|framework|political)\s+)(?:agreement|accords?|deal)\b"
-                r"|\b(?:[A-Z][\w-]+\s+)(?:Agreement|Accords?)\b"), ProcessKind.AGREEMENT),
-    (re.compile(r"\b(?:(?:new|fresh|economic|targeted|international)\s+)?sanctions\b"), ProcessKind.SANCTIONS),
+    (
+        re.compile(
+            rf"(?:(?P<mod>(?:[A-Z][\w.'’-]*\s+){{1,3}})|\b){_MODS}*(?:talks|negotiations|peace process|"
+            rf"peace conference|summit)\b"
+        ),
+        ProcessKind.TALKS,
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:temporary|partial|nationwide|fragile|shaky|humanitarian|[\w]+-brokered|current|"
+            r"week-long|(?:\w+-)?day)\s+)*(?:ceasefire|cease-fire"
+            r"|truce|cessation of hostilities|armistice)\b",
+            re.IGNORECASE,
+        ),
+        ProcessKind.CEASEFIRE,
+    ),
+    (
+        re.compile(r"\b(?:(?:UN|U\.N\.|Security Council)\s+)?[Rr]esolution(?:\s+\d+)?\b"),
+        ProcessKind.RESOLUTION,
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:peace|ceasefire|nuclear|framework|political)\s+)(?:agreement|accords?|deal)\b"
+            r"|\b(?:[A-Z][\w-]+\s+)(?:Agreement|Accords?)\b"
+        ),
+        ProcessKind.AGREEMENT,
+    ),
+    (
+        re.compile(r"\b(?:(?:new|fresh|economic|targeted|international)\s+)?sanctions\b"),
+        ProcessKind.SANCTIONS,
+    ),
 ]
 _STATUS: list[tuple[str, str]] = [
     (r"in effect|in place|took effect|came into effect|into force|in force|holding\b", "in effect"),
@@ -40,8 +65,13 @@ _STATUS: list[tuple[str, str]] = [
     (r"\bagainst\b|\boppos\w*", "opposed"),
 ]
 _STATUS_RES = [(re.compile(p, re.IGNORECASE), label) for p, label in _STATUS]
-_PARTY_KINDS = (ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.POLITICAL_BODY, ActorKind.INTERNATIONAL_ORG,
-                ActorKind.ARMED_GROUP)
+_PARTY_KINDS = (
+    ActorKind.STATE,
+    ActorKind.GOVERNMENT,
+    ActorKind.POLITICAL_BODY,
+    ActorKind.INTERNATIONAL_ORG,
+    ActorKind.ARMED_GROUP,
+)
 
 
 @dataclass
@@ -78,12 +108,14 @@ def find_processes(an: Analysis, actors: ActorIndex) -> list[Process]:
             s, e = m.start(), m.end()
             written = m.group()
             mod = (m.groupdict().get("mod") or "").strip()
-            if mod and (mod.split()[0] in ("The", "A", "An", "In", "During", "After") or an.sentence_at(s)[0] == s):
+            if mod and (
+                mod.split()[0] in ("The", "A", "An", "In", "During", "After") or an.sentence_at(s)[0] == s
+            ):
                 first = mod.split()[0]
                 if first in ("The", "A", "An", "In", "During", "After") or len(mod.split()) == 1:
                     s += len(first) + 1
                     written = text[s:e]
-                    mod = mod[len(first):].strip()
+                    mod = mod[len(first) :].strip()
             while written.lower().startswith(("the ", "a ")):
                 cut = written.index(" ") + 1
                 s += cut
@@ -112,7 +144,9 @@ def find_processes(an: Analysis, actors: ActorIndex) -> list[Process]:
         if p.kind is ProcessKind.TALKS and p.place:
             place_names = [w for w in re.findall(r"[A-Z][\w'’-]+", p.name) if skeleton(w) == p.place]
             for w in place_names:
-                for m in re.finditer(rf"\b(?:leav\w*|left|quit\w*|depart\w*|walk\w* out of)\s+{re.escape(w)}\b", text):
+                for m in re.finditer(
+                    rf"\b(?:leav\w*|left|quit\w*|depart\w*|walk\w* out of)\s+{re.escape(w)}\b", text
+                ):
                     if "withdrawal" not in p.statuses:
                         p.statuses.append("withdrawal")
                     _add_parties(p, an, actors, m.start())
@@ -126,9 +160,12 @@ def _add_parties(p: Process, an: Analysis, actors: ActorIndex, pos: int) -> None
     if any(qs < se and ss < qe for qs, qe in an.quoted):
         return
     for a in actors.actors:
-        if a.kind in _PARTY_KINDS and a.name not in p.parties and any(ss <= s and e <= se for s, e in a.mentions):
-            if not any(ps <= s < pe for s, _ in a.mentions for ps, pe in p.spans if ss <= s < se):
-                p.parties.append(a.name)
+        if a.kind not in _PARTY_KINDS or a.name in p.parties:
+            continue
+        here = [s for s, e in a.mentions if ss <= s and e <= se]
+        # an actor named only inside the process name ("the Geneva talks") is not a party
+        if here and not all(any(ps <= s < pe for ps, pe in p.spans) for s in here):
+            p.parties.append(a.name)
 
 
 @dataclass
@@ -165,9 +202,10 @@ def _subject(an: Analysis, clause_start: int, pos: int, actors: ActorIndex) -> t
     return (actor.name if actor else subj), start
 
 
-def find_positions(an: Analysis, actors: ActorIndex,
-                   quoted: list[tuple[list[tuple[int, int]], str | None, ActorRec | None]]) -> list[Stance]:
-    """Stances: stance sentences inside quotes (actor: the speaker, or his body for "we") and narrative ones."""
+def find_positions(
+    an: Analysis, actors: ActorIndex, quoted: list[tuple[list[tuple[int, int]], str | None, ActorRec | None]]
+) -> list[Stance]:
+    """Stances: stance sentences in quotes (actor: the speaker, or his body for "we") and in the narrative."""
     text = an.text
     out: list[Stance] = []
     for spans, speaker, actor in quoted:
@@ -180,7 +218,11 @@ def find_positions(an: Analysis, actors: ActorIndex,
                     continue
                 chunk = text[lo:hi]
                 who = speaker
-                if actor is not None and actor.affiliation and re.search(r"\b(?:we|our|us)\b", chunk, re.IGNORECASE):
+                if (
+                    actor is not None
+                    and actor.affiliation
+                    and re.search(r"\b(?:we|our|us)\b", chunk, re.IGNORECASE)
+                ):
                     who = actor.affiliation
                 out.append(Stance(who, chunk.strip(' ,"“”'), lo, hi))
     for ss, se in an.sentences:
@@ -195,7 +237,7 @@ def find_positions(an: Analysis, actors: ActorIndex,
         end = se
         while end > m.start() and text[end - 1] in ".!? ":
             end -= 1
-        out.append(Stance(subj[0], text[subj[1]:end], subj[1], end))
+        out.append(Stance(subj[0], text[subj[1] : end], subj[1], end))
     out.sort(key=lambda st: st.start)
     return out
 
@@ -204,7 +246,9 @@ _MODAL = re.compile(
     r"\b(?:will|is going to|are going to|(?:is|are) expected to|plans? to|intends? to|(?:is|are) due to|"
     r"(?:is|are) set to|(?:is|are) scheduled to|vowed to|pledged to|promised to)\b(?!\s+not\b)"
 )
-_STEP_END = re.compile(r",\s+(?:as per|according to|said|says|the \w+ said|\w+ said|which)\b|[.;!?](?:\s|$)|$")
+_STEP_END = re.compile(
+    r",\s+(?:as per|according to|said|says|the \w+ said|\w+ said|which)\b|[.;!?](?:\s|$)|$"
+)
 
 
 def find_next_steps(an: Analysis, actors: ActorIndex) -> list[Stance]:
@@ -222,6 +266,6 @@ def find_next_steps(an: Analysis, actors: ActorIndex) -> list[Stance]:
             end = end_m.start() if end_m else se
             if end - m.start() < 8:
                 continue
-            out.append(Stance(subj[0], text[m.start():end].rstrip(), m.start(), end))
+            out.append(Stance(subj[0], text[m.start() : end].rstrip(), m.start(), end))
             break
     return out

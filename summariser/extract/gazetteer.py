@@ -7,13 +7,13 @@ import re
 __all__ = [
     "COUNTRIES",
     "DEMONYMS",
-    "country_of",
+    "FEMALE_NAMES",
+    "INTERNATIONAL",
+    "MALE_NAMES",
     "MEDIA",
     "MEDIA_WORDS",
-    "INTERNATIONAL",
     "ROLE_WORDS",
-    "FEMALE_NAMES",
-    "MALE_NAMES",
+    "country_of",
 ]
 
 _COUNTRY_DATA = """
@@ -57,12 +57,24 @@ Uzbek;Venezuela:Venezuelan;Vietnam:Vietnamese;Yemen:Yemeni;Zambia:Zambian;Zimbab
 def _parse_countries() -> tuple[dict[str, str], dict[str, str]]:
     countries: dict[str, str] = {}
     demonyms: dict[str, str] = {}
-    canonical_alias = {"UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom",
-                       "Great Britain": "United Kingdom", "US": "United States", "U.S.": "United States",
-                       "USA": "United States", "America": "United States",
-                       "United States of America": "United States", "Burma": "Myanmar", "UAE":
-                       "United Arab Emirates", "DRC": "Congo", "DR Congo": "Congo", "Czechia": "Czech Republic",
-                       "Democratic Republic of Congo": "Congo", "Democratic Republic of the Congo": "Congo"}
+    canonical_alias = {
+        "UK": "United Kingdom",
+        "U.K.": "United Kingdom",
+        "Britain": "United Kingdom",
+        "Great Britain": "United Kingdom",
+        "US": "United States",
+        "U.S.": "United States",
+        "USA": "United States",
+        "America": "United States",
+        "United States of America": "United States",
+        "Burma": "Myanmar",
+        "UAE": "United Arab Emirates",
+        "DRC": "Congo",
+        "DR Congo": "Congo",
+        "Czechia": "Czech Republic",
+        "Democratic Republic of Congo": "Congo",
+        "Democratic Republic of the Congo": "Congo",
+    }
     for entry in re.sub(r"\s*\n\s*", " ", _COUNTRY_DATA).split(";"):
         name, _, dems = entry.strip().partition(":")
         name = name.strip()
@@ -80,66 +92,76 @@ COUNTRIES, DEMONYMS = _parse_countries()
 
 
 def country_of(name: str) -> str | None:
-    """The canonical country for a country name or demonym ("U.S." -> "United States", "Syrian" -> "Syria")."""
+    """The canonical country of a country name or demonym ("U.S." -> "United States", "Syrian" -> "Syria")."""
     key = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower()
     return COUNTRIES.get(key) or DEMONYMS.get(key)
 
 
-MEDIA = frozenset(s.lower() for s in (
-    "ABC", "ABC News", "BBC", "CNN", "NBC", "CBS", "Fox", "Fox News", "MSNBC", "NPR", "PBS", "Reuters", "AP",
-    "Associated Press", "AFP", "Agence France-Presse", "Agence France Presse", "Al Jazeera", "Al-Jazeera",
-    "Al Arabiya", "SANA", "TASS", "RIA Novosti", "Interfax", "Xinhua", "Anadolu", "Bloomberg", "Politico",
-    "Breitbart", "The Hill", "Axios", "Vox", "Slate", "Salon", "BuzzFeed", "HuffPost", "Huffington Post",
-    "Daily Mail", "Sky News", "ITV", "Euronews", "Deutsche Welle", "DW", "France 24", "RT", "Sputnik",
-    "Le Monde", "Der Spiegel", "Spiegel", "Haaretz", "Dawn", "Yonhap", "Kyodo", "NHK", "ANSA", "EFE", "DPA",
-    "UPI", "Newsweek", "Time", "The Atlantic", "The Economist", "Economist", "Syrian Observatory",
-))
+def _words(block: str) -> list[str]:
+    return [w.strip() for w in block.replace("\n", "").split("|") if w.strip()]
+
+
+MEDIA = frozenset(
+    w.lower()
+    for w in _words("""
+ABC|ABC News|BBC|CNN|NBC|CBS|Fox|Fox News|MSNBC|NPR|PBS|Reuters|AP|Associated Press|AFP|
+Agence France-Presse|Agence France Presse|Al Jazeera|Al-Jazeera|Al Arabiya|SANA|TASS|RIA Novosti|
+Interfax|Xinhua|Anadolu|Bloomberg|Politico|Breitbart|The Hill|Axios|Vox|Slate|Salon|BuzzFeed|
+HuffPost|Huffington Post|Daily Mail|Sky News|ITV|Euronews|Deutsche Welle|DW|France 24|RT|Sputnik|
+Le Monde|Der Spiegel|Spiegel|Haaretz|Dawn|Yonhap|Kyodo|NHK|ANSA|EFE|DPA|UPI|Newsweek|Time|
+The Atlantic|The Economist|Economist|Syrian Observatory
+""")
+)
 MEDIA_WORDS = re.compile(
     r"\b(?:Times|Post|Journal|News|Herald|Tribune|Gazette|Telegraph|Guardian|Independent|Agency|TV|"
     r"Television|Radio|Broadcasting|Press|Daily|Magazine|Observer|Chronicle|Monitor|Express|Mirror|"
     r"Examiner|Reporter|Wire|Network|Channel)\b"
 )
-INTERNATIONAL = frozenset(s.lower() for s in (
-    "UN", "U.N.", "United Nations", "UN Security Council", "Security Council", "NATO", "EU", "European Union",
-    "WHO", "World Health Organization", "Red Cross", "ICRC", "International Committee of the Red Cross",
-    "Red Crescent", "UNICEF", "UNHCR", "OCHA", "WFP", "World Food Programme", "OPCW", "IAEA", "IMF",
-    "World Bank", "African Union", "AU", "Arab League", "OSCE", "ASEAN", "Interpol", "ICC",
-    "International Criminal Court", "Amnesty International", "Human Rights Watch", "MSF",
-    "Doctors Without Borders", "Medecins Sans Frontieres", "OPEC", "G7", "G20", "UN Human Rights Council",
-))
-ROLE_WORDS = (
-    "spokesman", "spokeswoman", "spokesperson", "press secretary", "secretary of state", "secretary",
-    "coordinator", "president", "vice president", "prime minister", "foreign minister", "minister",
-    "mediator", "envoy", "special envoy", "ambassador", "activist", "leader", "commander", "official",
-    "general", "chief", "director", "chairman", "chairwoman", "chair", "head", "governor", "mayor",
-    "senator", "sen.", "rep.", "representative", "congressman", "congresswoman", "analyst", "researcher",
-    "professor", "journalist", "correspondent", "reporter", "witness", "resident", "doctor", "surgeon",
-    "nurse", "negotiator", "adviser", "advisor", "aide", "manager", "campaign manager", "candidate",
-    "nominee", "founder", "member", "lawmaker", "diplomat", "colonel", "captain", "lieutenant", "sergeant",
-    "officer", "inspector", "police chief", "monitor", "strategist", "pollster", "economist", "expert",
-    "king", "queen", "emir", "sheikh", "pope", "judge", "attorney general", "attorney", "lawyer",
-    "chief executive", "ceo", "executive", "militant", "fighter", "rebel", "soldier",
+
+INTERNATIONAL = frozenset(
+    w.lower()
+    for w in _words("""
+UN|U.N.|United Nations|UN Security Council|Security Council|NATO|EU|European Union|WHO|
+World Health Organization|Red Cross|ICRC|International Committee of the Red Cross|Red Crescent|
+UNICEF|UNHCR|OCHA|WFP|World Food Programme|OPCW|IAEA|IMF|World Bank|African Union|AU|Arab League|
+OSCE|ASEAN|Interpol|ICC|International Criminal Court|Amnesty International|Human Rights Watch|MSF|
+Doctors Without Borders|Medecins Sans Frontieres|OPEC|G7|G20|UN Human Rights Council
+""")
 )
-FEMALE_NAMES = frozenset(s.lower() for s in (
-    "Hillary", "Kellyanne", "Melania", "Ivanka", "Chelsea", "Michelle", "Nancy", "Elizabeth", "Sarah",
-    "Theresa", "Angela", "Marine", "Condoleezza", "Madeleine", "Samantha", "Nikki", "Susan", "Jill", "Huma",
-    "Donna", "Debbie", "Kate", "Mary", "Anne", "Ann", "Jennifer", "Linda", "Patricia", "Barbara",
-    "Margaret", "Jessica", "Karen", "Lisa", "Laura", "Emily", "Emma", "Maria", "Hope", "Katrina", "Kamala",
-    "Amy", "Kirsten", "Tulsi", "Loretta", "Janet", "Federica", "Christine", "Ursula", "Carly", "Megyn",
-    "Gennifer", "Alicia", "Hope", "Jen", "Jennifer", "Katie", "Lynn", "Rachel", "Rebecca", "Sheryl", "Stephanie",
-    "Tammy", "Valerie", "Wendy", "Heather", "Julie", "Maggie", "Marsha", "Martha", "Monica", "Paula", "Ruth",
-    "Samira", "Fatima", "Aisha", "Leila", "Layla", "Mariam", "Nadia", "Olga", "Yulia", "Zainab", "Bana",
-))
-MALE_NAMES = frozenset(s.lower() for s in (
-    "Donald", "Mike", "Michael", "Barack", "Bill", "William", "John", "Joe", "Joseph", "Vladimir", "Bernie",
-    "Tim", "Paul", "Ted", "Marco", "Jeb", "Chris", "Christopher", "Mitt", "Rudy", "Newt", "Reince",
-    "Robby", "Josh", "Sean", "Steve", "Stephen", "Corey", "Jason", "Eric", "Rick", "Ben", "Gary", "Jim",
-    "James", "Robert", "David", "Richard", "Thomas", "Charles", "Daniel", "Mark", "George", "Kevin",
-    "Brian", "Edward", "Ronald", "Anthony", "Frank", "Peter", "Andrew", "Matthew", "Lindsey", "Rand",
-    "Staffan", "Bashar", "Sergei", "Sergey", "Recep", "Ali", "Mohammed", "Muhammad", "Ahmed", "Ahmad",
-    "Omar", "Hassan", "Hussein", "Salem", "Riyad", "Anas", "Khaled", "Walid", "Abdullah", "Abu", "Ibrahim",
-    "Mahmoud", "Mustafa", "Yusuf", "Hamid", "Ashraf", "Benjamin", "Emmanuel", "Francois", "Boris", "Xi",
-    "Kim", "Narendra", "Justin", "Kofi", "Ban", "Antonio", "Ashton", "Nigel", "Jeremy", "Tony", "Gordon",
-    "David", "Harry", "Jack", "Jared", "Ryan", "Scott", "Tom", "Martin", "Nick", "Larry", "Dan", "Jerry",
-    "Frank", "Roger", "Howard", "Harold", "Henry", "Lester", "Chuck", "Al", "Bob", "Hugh", "Lou", "Matt",
-))
+FEMALE_NAMES = frozenset(
+    w.lower()
+    for w in _words("""
+Hillary|Kellyanne|Melania|Ivanka|Chelsea|Michelle|Nancy|Elizabeth|Sarah|Theresa|Angela|Marine|
+Condoleezza|Madeleine|Samantha|Nikki|Susan|Jill|Huma|Donna|Debbie|Kate|Mary|Anne|Ann|Jennifer|Linda|
+Patricia|Barbara|Margaret|Jessica|Karen|Lisa|Laura|Emily|Emma|Maria|Hope|Katrina|Kamala|Amy|Kirsten|
+Tulsi|Loretta|Janet|Federica|Christine|Ursula|Carly|Megyn|Gennifer|Alicia|Jen|Katie|Lynn|Rachel|
+Rebecca|Sheryl|Stephanie|Tammy|Valerie|Wendy|Heather|Julie|Maggie|Marsha|Martha|Monica|Paula|Ruth|
+Samira|Fatima|Aisha|Leila|Layla|Mariam|Nadia|Olga|Yulia|Zainab|Bana
+""")
+)
+MALE_NAMES = frozenset(
+    w.lower()
+    for w in _words("""
+Donald|Mike|Michael|Barack|Bill|William|John|Joe|Joseph|Vladimir|Bernie|Tim|Paul|Ted|Marco|Jeb|Chris|
+Christopher|Mitt|Rudy|Newt|Reince|Robby|Josh|Sean|Steve|Stephen|Corey|Jason|Eric|Rick|Ben|Gary|Jim|
+James|Robert|David|Richard|Thomas|Charles|Daniel|Mark|George|Kevin|Brian|Edward|Ronald|Anthony|Frank|
+Peter|Andrew|Matthew|Lindsey|Rand|Staffan|Bashar|Sergei|Sergey|Recep|Ali|Mohammed|Muhammad|Ahmed|
+Ahmad|Omar|Hassan|Hussein|Salem|Riyad|Anas|Khaled|Walid|Abdullah|Abu|Ibrahim|Mahmoud|Mustafa|Yusuf|
+Hamid|Ashraf|Benjamin|Emmanuel|Francois|Boris|Xi|Kim|Narendra|Justin|Kofi|Ban|Antonio|Ashton|Nigel|
+Jeremy|Tony|Gordon|Harry|Jack|Jared|Ryan|Scott|Tom|Martin|Nick|Larry|Dan|Jerry|Roger|Howard|Harold|
+Henry|Lester|Chuck|Al|Bob|Hugh|Lou|Matt
+""")
+)
+ROLE_WORDS = tuple(
+    _words("""
+spokesman|spokeswoman|spokesperson|press secretary|secretary of state|secretary|coordinator|
+president|vice president|prime minister|foreign minister|minister|mediator|envoy|special envoy|
+ambassador|activist|leader|commander|official|general|chief|director|chairman|chairwoman|chair|head|
+governor|mayor|senator|sen.|rep.|representative|congressman|congresswoman|analyst|researcher|
+professor|journalist|correspondent|reporter|witness|resident|doctor|surgeon|nurse|negotiator|adviser|
+advisor|aide|manager|campaign manager|candidate|nominee|founder|member|lawmaker|diplomat|colonel|
+captain|lieutenant|sergeant|officer|inspector|police chief|monitor|strategist|pollster|economist|
+expert|king|queen|emir|sheikh|pope|judge|attorney general|attorney|lawyer|chief executive|ceo|
+executive|militant|fighter|rebel|soldier
+""")
+)

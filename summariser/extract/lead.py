@@ -14,19 +14,35 @@ from .events import EventGuess, Perp
 from .nlp import Analysis
 from .places import Place
 
-__all__ = ["find_time", "headline", "description", "summary_sentences", "Facts"]
+__all__ = ["Facts", "description", "find_time", "headline", "summary_sentences"]
 
 _CORE = {
-    "Air/drone strike": "air strike", "Shelling/artillery/missile attack": "shelling", "Suicide bomb": "suicide bombing",
-    "Remote explosive/landmine/IED": "bombing", "Grenade": "grenade attack", "Chemical weapon": "chemical attack",
-    "Armed clash": "clashes", "Government regains territory": "government offensive",
-    "Non-state actor overtakes territory": "armed takeover", "Attack": "attack", "Abduction/forced disappearance":
-    "abduction", "Sexual violence": "sexual violence", "Peaceful protest": "protest", "Protest with intervention":
-    "protest", "Excessive force against protesters": "crackdown on protesters", "Violent demonstration": "riot",
-    "Mob violence": "mob violence", "Arrests": "arrests", "Talks/meeting": "talks",
+    "Air/drone strike": "air strike",
+    "Shelling/artillery/missile attack": "shelling",
+    "Suicide bomb": "suicide bombing",
+    "Remote explosive/landmine/IED": "bombing",
+    "Grenade": "grenade attack",
+    "Chemical weapon": "chemical attack",
+    "Armed clash": "clashes",
+    "Government regains territory": "government offensive",
+    "Non-state actor overtakes territory": "armed takeover",
+    "Attack": "attack",
+    "Abduction/forced disappearance": "abduction",
+    "Sexual violence": "sexual violence",
+    "Peaceful protest": "protest",
+    "Protest with intervention": "protest",
+    "Excessive force against protesters": "crackdown on protesters",
+    "Violent demonstration": "riot",
+    "Mob violence": "mob violence",
+    "Arrests": "arrests",
+    "Talks/meeting": "talks",
 }
-_PREP = re.compile(r"(?:\b(?:on|in|at|last|early|late|this|since|during|by|from|until|overnight)\s+)$", re.IGNORECASE)
-_VAGUE_TIME = re.compile(r"^(?:today|now|currently|recently|the past|years?|months?|decades?)$", re.IGNORECASE)
+_PREP = re.compile(
+    r"(?:\b(?:on|in|at|last|early|late|this|since|during|by|from|until|overnight)\s+)$", re.IGNORECASE
+)
+_VAGUE_TIME = re.compile(
+    r"^(?:today|now|currently|recently|the past|years?|months?|decades?)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -40,16 +56,22 @@ class Facts:
 
 def find_time(an: Analysis, event_sents: set[int]) -> tuple[str, tuple[int, int]] | None:
     """The first date/time expression in an event sentence (else in the first paragraph), as written."""
-    dates = [m for m in an.mentions if m.label in ("DATE", "TIME") and not an.in_quote(m.start)
-             and not _VAGUE_TIME.match(m.text)]
+    dates = [
+        m
+        for m in an.mentions
+        if m.label in ("DATE", "TIME") and not an.in_quote(m.start) and not _VAGUE_TIME.match(m.text)
+    ]
     first_para = an.paragraphs[0] if an.paragraphs else (0, len(an.text))
-    for pick in (lambda m: an.sentence_index(m.start) in event_sents, lambda m: m.start < first_para[1],
-                 lambda m: an.sentence_index(m.start) < 3):
+    for pick in (
+        lambda m: an.sentence_index(m.start) in event_sents,
+        lambda m: m.start < first_para[1],
+        lambda m: an.sentence_index(m.start) < 3,
+    ):
         for m in dates:
             if pick(m):
-                pre = _PREP.search(an.text[max(0, m.start - 12):m.start])
+                pre = _PREP.search(an.text[max(0, m.start - 12) : m.start])
                 s = m.start - (len(pre.group()) if pre else 0)
-                return an.text[s:m.end], (s, m.end)
+                return an.text[s : m.end], (s, m.end)
     return None
 
 
@@ -82,7 +104,9 @@ def _cap(s: str) -> str:
 
 
 def _victims(f: Figure) -> str:
-    return f"{f.number.as_written} {f.victims or ('person' if f.number.count == 1 else 'people')}"
+    figure = f.number.as_written
+    figure = figure[:1].lower() + figure[1:]
+    return f"{figure} {f.victims or ('person' if f.number.count == 1 else 'people')}"
 
 
 def headline(an: Analysis, facts: Facts, first_sentence: str) -> str:
@@ -107,8 +131,12 @@ def description(an: Analysis, facts: Facts) -> str:
     if core.endswith(("clashes", "arrests", "talks")):
         article = ""
     place = _place_phrase(facts.places)
-    violent = facts.guess.type in (EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS, EventType.BATTLES)
-    verb = ("hit" if violent and facts.guess.type is EventType.EXPLOSIONS else "took place in")
+    violent = facts.guess.type in (
+        EventType.EXPLOSIONS,
+        EventType.VIOLENCE_AGAINST_CIVILIANS,
+        EventType.BATTLES,
+    )
+    verb = "hit" if violent and facts.guess.type is EventType.EXPLOSIONS else "took place in"
     parts = [f"{article} {core}".strip()]
     if place:
         parts.append(f"{verb} {place}")
@@ -128,8 +156,9 @@ def description(an: Analysis, facts: Facts) -> str:
     return _cap(out) + "."
 
 
-def summary_sentences(an: Analysis, facts: Facts, event_sents: set[int], extra: list[tuple[int, int]],
-                      max_words: int = 130) -> list[tuple[int, int]]:
+def summary_sentences(
+    an: Analysis, facts: Facts, event_sents: set[int], extra: list[tuple[int, int]], max_words: int = 130
+) -> list[tuple[int, int]]:
     """Two to four verbatim sentences: the lead plus the sentences carrying the most facts."""
     text = an.text
     fact_pos = [f.number.start for f in facts.figures] + [s for p in facts.perps for s, _ in p.spans]
@@ -157,4 +186,6 @@ def summary_sentences(an: Analysis, facts: Facts, event_sents: set[int], extra: 
             continue
         chosen.append(i)
         total += n
+    if not chosen and an.sentences:
+        chosen = [0]
     return [an.sentences[i] for i in sorted(chosen)]

@@ -14,20 +14,25 @@ from rapidfuzz import fuzz
 from .gazetteer import country_of
 from .nlp import Analysis, Mention
 
-__all__ = ["Place", "PlaceSet", "skeleton", "same_place", "find_places"]
+__all__ = ["Place", "PlaceSet", "find_places", "same_place", "skeleton"]
 
 _SETTLEMENT = re.compile(
     r"\b(?:city|town|village|province|district|region|area|neighbou?rhood|camp|suburb|governorate|"
     r"municipality|county|state|port|capital)\s+of\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:al-|el-|ad-|as-|de\s+)?"
     r"[A-Z][\w'’-]*){0,3})"
 )
-_DIRECTION = (r"(?:north|south|east|west|central|northern|southern|eastern|western|"
-              r"(?:north|south)[- ]?(?:east|west)(?:ern)?)")
+_DIRECTION = (
+    r"(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"(?:north|south)[- ]?(?:east|west)(?:ern)?)"
+)
 _REGION = re.compile(rf"\b(?P<region>(?i:{_DIRECTION})\s+(?P<country>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))")
-_PROVINCE = re.compile(r"\b(?P<region>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:province|governorate|region|district))\b")
+_PROVINCE = re.compile(
+    r"\b(?P<region>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:province|governorate|region|district))\b"
+)
 _NOT_EVENT_PLACE = re.compile(
     r"^\s*(?:peace\s+)?(?:talks|conference|process|accords?|agreement|convention|summit|negotiations|meeting|"
-    r"communiqu[eé]|declaration|protocol)\b", re.IGNORECASE
+    r"communiqu[eé]|declaration|protocol)\b",
+    re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|ash|an|az|ath|adh|ed|es|et|en|ul)$")
 
@@ -85,30 +90,95 @@ class PlaceSet:
 def _candidates(an: Analysis) -> list[Mention]:
     text = an.text
     found: list[Mention] = []
-    for m in _SETTLEMENT.finditer(text):
-        s, e = m.start("name"), m.end("name")
+    for sm in _SETTLEMENT.finditer(text):
+        s, e = sm.start("name"), sm.end("name")
         found.append(Mention(text[s:e], "PLACE", s, e))
     for m in an.mentions:
         if m.label in ("GPE", "LOC", "FAC") and not any(f.start < m.end and m.start < f.end for f in found):
             found.append(m)
     # a person/organisation mention that is another spelling of a known place is that place
     for m in an.mentions:
-        if m.label in ("PERSON", "ORG") and not any(f.start < m.end and m.start < f.end for f in found):
-            if not country_of(m.text) and any(same_place(m.text, f.text) and not country_of(f.text) for f in found):
-                found.append(Mention(m.text, "PLACE", m.start, m.end))
+        if (
+            m.label in ("PERSON", "ORG")
+            and not any(f.start < m.end and m.start < f.end for f in found)
+            and not country_of(m.text)
+            and any(same_place(m.text, f.text) and not country_of(f.text) for f in found)
+        ):
+            found.append(Mention(m.text, "PLACE", m.start, m.end))
     return sorted(found, key=lambda x: x.start)
+
+
+_GENERIC_PLACE = re.compile(
+    r"\s+(?:province|district|region|governorate|camp|city|town|village|valley|river|county|state|area|port)$",
+    re.IGNORECASE,
+)
+_LOCATIVE_BEFORE = r"\b(?:in|at|near|from|to|into|of|outside|inside|across|towards?)\s+(?:the\s+)?"
+
+
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]+,\s+(?P<y>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?),\s+(?:[A-Z][a-z]{2,}\.?\s+\d|\()",
+    re.MULTILINE,
+)
+
+
+def _with_generic(a: str, b: str) -> bool:
+    """'Hazar' and 'Hazar province', 'Bayda' and 'Bayda camp': one place."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short + " ") and bool(_GENERIC_PLACE.fullmatch(long[len(short) :]))
+
+
+def _locative_somewhere(text: str, name: str) -> bool:
+    return re.search(_LOCATIVE_BEFORE + re.escape(name) + r"\b", text) is not None
+
+
+def _country_like(text: str, candidates: list[Mention]) -> set[str]:
+    """Unknown countries from datelines and addresses: Y in 'TEL QARUN, Valdoria', 'in Sarvan, Talmor'."""
+    names = {m.text for m in candidates}
+    out: set[str] = set()
+    for d in _DATELINE.finditer(text):
+        y = d.group("y")
+        if y in names and not country_of(y) and not _GENERIC_PLACE.search(" " + y):
+            out.add(y)
+    for m in candidates:
+        after = re.match(r",\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?=[,.;:)\s]|$)", text[m.end : m.end + 40])
+        if not after:
+            continue
+        y = after.group(1)
+        if y in names and not country_of(m.text) and not _GENERIC_PLACE.search(" " + y) and y != m.text:
+            out.add(y)
+    return out
 
 
 def find_places(an: Analysis) -> PlaceSet:
     text = an.text
     places: list[Place] = []
-    for m in _candidates(an):
+    # a first or last name of someone the article names is not a place ("Tamerlan", "Tsarnaev")
+    name_parts: set[str] = set()
+    for pm in an.mentions:
+        words = pm.text.split()
+        if pm.label == "PERSON" and len(words) >= 2:
+            name_parts.update((words[0], words[-1]))
+    candidates = _candidates(an)
+    country_like = _country_like(text, candidates)
+    for m in candidates:
         if not re.search(r"[A-Za-z]", m.text) or m.text.lower() in ("earth", "the world"):
             continue
-        country = country_of(m.text)
-        home = next((p for p in places if (country and p.is_country and p.country == country)
-                     or (not country and not p.is_country and any(same_place(m.text, x.text) for x in p.mentions))),
-                    None)
+        if re.search(r"[\"“”]", m.text) or (m.text in name_parts and not _locative_somewhere(text, m.text)):
+            continue
+        country = country_of(m.text) or (m.text if m.text in country_like else None)
+        home = next(
+            (
+                p
+                for p in places
+                if (country and p.is_country and p.country == country)
+                or (
+                    not country
+                    and not p.is_country
+                    and any(same_place(m.text, x.text) or _with_generic(m.text, x.text) for x in p.mentions)
+                )
+            ),
+            None,
+        )
         if home is None:
             places.append(Place(m.text, [m], country=country, is_country=country is not None))
         else:
@@ -117,7 +187,9 @@ def find_places(an: Analysis) -> PlaceSet:
     for r in _REGION.finditer(text):
         c = country_of(r.group("country"))
         if c:
-            regions.append((text[r.start("region"):r.end("country")], r.start("region"), r.end("country"), c))
+            regions.append(
+                (text[r.start("region") : r.end("country")], r.start("region"), r.end("country"), c)
+            )
     for r in _PROVINCE.finditer(text):
         regions.append((r.group("region"), r.start("region"), r.end("region"), None))
     pset = PlaceSet(places, {(m.start, m.end) for p in places for m in p.mentions}, regions)
@@ -125,9 +197,9 @@ def find_places(an: Analysis) -> PlaceSet:
         if p.is_country:
             continue
         for m in p.mentions:
-            after = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", text[m.end:m.end + 40])
-            if after and country_of(after.group(1)):
-                p.country = country_of(after.group(1))
+            after = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", text[m.end : m.end + 40])
+            if after and (country_of(after.group(1)) or after.group(1) in country_like):
+                p.country = country_of(after.group(1)) or after.group(1)
                 break
     return pset
 
@@ -138,15 +210,21 @@ def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Pl
     chosen: list[Place] = []
     for p in pset.places:
         for m in p.mentions:
-            if an.sentence_index(m.start) in event_sents and not _NOT_EVENT_PLACE.match(text[m.end:m.end + 30]):
+            if an.sentence_index(m.start) in event_sents and not _NOT_EVENT_PLACE.match(
+                text[m.end : m.end + 30]
+            ):
                 chosen.append(p)
                 break
     local = [p for p in chosen if not p.is_country]
     if not local:
         local = chosen[:1]
     if not local:
-        others = [p for p in pset.places if not p.is_country and not _NOT_EVENT_PLACE.match(
-            text[p.mentions[0].end:p.mentions[0].end + 30])]
+        others = [
+            p
+            for p in pset.places
+            if not p.is_country
+            and not _NOT_EVENT_PLACE.match(text[p.mentions[0].end : p.mentions[0].end + 30])
+        ]
         others.sort(key=lambda p: -len(p.mentions))
         local = others[:1] or [p for p in pset.places if p.is_country][:1]
     dominant = pset.dominant_country()
@@ -154,7 +232,7 @@ def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Pl
         if p.country is None:
             p.country = dominant
         if p.region is None:
-            for written, start, _end, country in sorted(
+            for written, _start, _end, country in sorted(
                 pset.regions, key=lambda r: (an.sentence_index(r[1]) not in event_sents, r[1])
             ):
                 if written == p.name:

@@ -76,7 +76,7 @@ def _read_one(actor: ActorRec, an: Analysis, index: ActorIndex) -> None:
     text = an.text
     for s, e in actor.mentions:
         sent_start = an.sentence_at(s)[0]
-        before = text[max(sent_start, s - 60):s]
+        before = text[max(sent_start, s - 60) : s]
         pre = _PRE.search(before)
         if pre and actor.role is None:
             actor.role = pre.group("role").strip()

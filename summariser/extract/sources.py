@@ -13,15 +13,17 @@ from ..brief import ActorKind
 from .actors import ActorIndex, org_kind
 from .nlp import Analysis
 
-__all__ = ["Citation", "find_citations", "source_kind", "citation_in"]
+__all__ = ["Citation", "citation_in", "find_citations", "source_kind"]
 
 _ANAPHOR = re.compile(
     r"(?:the\s+)?(?:publication|newspaper|paper|news agency|agency|outlet|broadcaster|network|channel|daily|"
-    r"magazine|wire service)\b", re.IGNORECASE
+    r"magazine|wire service)\b",
+    re.IGNORECASE,
 )
 _INTRO = re.compile(
-    r"\b(?:according to|as per|as reported by|reported by|citing|cited by|quoted by|"
-    r"(?:told|telling|speaking to|speaking with|in an interview with|in a statement to)(?=\s+(?:the\s+)?[A-Z]))"
+    r"\b(?:according to|as per|as reported by|reported by|cited by|quoted by|"
+    r"(?:told|telling|speaking to|speaking with|in an interview with"
+    r"|in a statement to)(?=\s+(?:the\s+)?[A-Z]))"
     r"\s+(?:the\s+)?(?:(?:statement|report|reports|account|figures?|data|estimates?|tally)\s+(?:of|by|from)\s+"
     r"(?:the\s+)?)?",
     re.IGNORECASE,
@@ -31,9 +33,18 @@ _VERB_AFTER = re.compile(
     r"speculated|confirmed|quoted|cited|published|wrote|writes)\b"
 )
 _GENERIC = re.compile(
-    r"(?:state media|state television|state TV|activists|officials|witnesses|residents|rescuers|medics|doctors|"
+    r"(?:state media|state television|state TV|activists"
+    r"|officials|witnesses|residents|rescuers|medics|doctors|"
     r"local sources|sources|monitors|a monitoring group|the monitor|police|the police|the military|the army|"
-    r"the ministry|health officials|hospital officials)\b", re.IGNORECASE
+    r"the ministry|health officials|hospital officials)\b",
+    re.IGNORECASE,
+)
+
+
+_PHRASE = re.compile(
+    r"(?:(?:provincial|local|regional|state|city|national|district|military|government)\s+)?"
+    r"(?:[a-z]+\s+){0,2}(?:office|ministry|department|directorate|authorit(?:y|ies)|officials?|"
+    r"committee|council|agency|service|command|sources|staff|monitor|observatory|spokes(?:man|woman))\b"
 )
 
 
@@ -87,8 +98,8 @@ def find_citations(an: Analysis, actors: ActorIndex) -> list[Citation]:
             if prev:
                 found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, m.start()))
             continue
-        gen = _GENERIC.match(text, pos)
-        if gen:
+        gen = _GENERIC.match(text, pos) or _PHRASE.match(text, pos)
+        if gen and gen.group().strip():
             found.append(Citation(gen.group(), "other", gen.start(), gen.end(), m.start()))
     for a in actors.actors:
         if a.kind in (ActorKind.PERSON, ActorKind.STATE, ActorKind.OTHER):
@@ -99,8 +110,11 @@ def find_citations(an: Analysis, actors: ActorIndex) -> list[Citation]:
     for m in _GENERIC.finditer(text):
         if not an.in_quote(m.start()) and _VERB_AFTER.match(text, m.end()):
             found.append(Citation(m.group(), "other", m.start(), m.end(), m.end()))
-    for m in re.finditer(r"\b(?:the\s+)?(?:news agency|publication|newspaper)(?=" + _VERB_AFTER.pattern + ")",
-                         text, re.IGNORECASE):
+    for m in re.finditer(
+        r"\b(?:the\s+)?(?:news agency|publication|newspaper)(?=" + _VERB_AFTER.pattern + ")",
+        text,
+        re.IGNORECASE,
+    ):
         prev = [c for c in found if c.kind == "media" and c.at < m.start()]
         if prev:
             found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, m.start()))

@@ -14,18 +14,20 @@ from .nlp import TITLE, Analysis, Mention
 from .quotes import VERB_RE, RawQuote
 from .sources import Citation
 
-__all__ = ["Attribution", "attribute"]
+__all__ = ["Attribution", "attribute", "reporter_of"]
 
 _PRONOUNS = {"he": "m", "she": "f", "they": None, "i": None, "we": None, "him": "m", "her": "f", "it": None}
 _ROLE_RE = re.compile(r"\b(?:" + "|".join(re.escape(r) for r in ROLE_WORDS) + r")\b", re.IGNORECASE)
-_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "WORK_OF_ART")
 _PREPOSITION_START = re.compile(
     r"(?:in|for|to|with|of|by|at|on|from|into|about|against|under|over|after|before|during|as|than|like|"
     r"and|or|but|nor|so|yet|if|because|while|when|where|which|what|who|whom|whose|how|why|his|her|its|their)\b",
     re.IGNORECASE,
 )
 _BOUNDARY = re.compile(r",\s*|\s+[―—–]\s+|;\s+|:\s+|\b(?:that|who|when|as|what|which|whom)\s+")
-_SKIP_WORDS = re.compile(r"^(?:and|but|then|also|later|earlier|as|while|when|so|in|on|at|,|—|–|-)\s+", re.IGNORECASE)
+_SKIP_WORDS = re.compile(
+    r"^(?:and|but|then|also|later|earlier|as|while|when|so|in|on|at|,|—|–|-)\s+", re.IGNORECASE
+)
 
 
 def _note(actor: ActorRec, s: int, e: int) -> None:
@@ -46,7 +48,9 @@ class Attribution:
     zone: tuple[int, int] | None = None
 
 
-_ABBREV = re.compile(r"(?:[A-Z][A-Za-z]{0,3}|[A-Z](?:\.[A-Z])*|\S*-[A-Z][a-z]*|[a-z]{1,3}|St|Sgt|Gen|Col|Lt|Capt)$")
+_ABBREV = re.compile(
+    r"(?:[A-Z][A-Za-z]{0,3}|[A-Z](?:\.[A-Z])*|\S*-[A-Z][a-z]*|[a-z]{1,3}|St|Sgt|Gen|Col|Lt|Capt)$"
+)
 
 
 def _sentence_break(zone: str) -> bool:
@@ -54,7 +58,7 @@ def _sentence_break(zone: str) -> bool:
     if re.search(r"[!?;\"“”]\s", zone):
         return True
     for m in re.finditer(r"\.\s", zone):
-        before = re.findall(r"[\w.-]+$", zone[:m.start()])
+        before = re.findall(r"[\w.-]+$", zone[: m.start()])
         if not before or not _ABBREV.match(before[0]):
             return True
     return False
@@ -76,11 +80,17 @@ class _Resolver:
         actor = self.actors.at(m.start, m.end) or self.actors.find(m.text)
         if actor is not None:
             _note(actor, m.start, m.end)
-        return Attribution(actor.name if actor else m.text, [(m.start, m.end)], True, [], actor)
+            return Attribution(actor.name, [(m.start, m.end)], True, [], actor)
+        s = m.start
+        while t := TITLE.match(self.an.text, s, m.end):
+            s = t.end()
+        return Attribution(self.an.text[s : m.end], [(s, m.end)], True, [], None)
 
     def _is_verb(self, pos: int) -> bool:
         tag = self.an.tag_at(pos)
-        return tag.startswith("VB") or tag in ("", "IN") and self.an.text[pos:pos + 9].lower() == "according"
+        return tag.startswith("VB") or (
+            tag in ("", "IN") and self.an.text[pos : pos + 9].lower() == "according"
+        )
 
     def _has_verb(self, s: int, e: int) -> bool:
         span = self.an.doc.char_span(s, e, alignment_mode="contract")
@@ -91,12 +101,18 @@ class _Resolver:
         return span is not None and any(t.tag_.startswith("NN") for t in span)
 
     def _prepositional(self, pos: int, floor: int) -> bool:
-        return bool(re.search(r"\b(?:for|of|to|with|at|from|by|in|on|against|about|during|after|like|than)\s+"
-                              r"(?:the\s+|a\s+|an\s+)?$", self.an.text[max(floor, pos - 14):pos], re.IGNORECASE))
+        return bool(
+            re.search(
+                r"\b(?:for|of|to|with|at|from|by|in|on|against|about|during|after|like|than)\s+"
+                r"(?:the\s+|a\s+|an\s+)?$",
+                self.an.text[max(floor, pos - 14) : pos],
+                re.IGNORECASE,
+            )
+        )
 
     def _ends_phrase(self, m: Mention, e: int) -> bool:
         """Nothing but a bracketed note ("(D-Wis.)") or a possessive follows the mention in its phrase."""
-        rest = self.an.text[m.end:e].strip(" ,;:—–―-\n")
+        rest = self.an.text[m.end : e].strip(" ,;:—–―-\n")
         return not rest or bool(re.fullmatch(r"\([^)]*\)|Jr\.?|Sr\.?", rest))
 
     def resolve_name(self, zs: int, ze: int) -> Attribution | None:
@@ -110,6 +126,10 @@ class _Resolver:
         while sk:
             zs = sk.end()
             sk = _SKIP_WORDS.match(text, zs, ze)
+        while ze > zs and (tail := re.search(r"\s+(\w+)$", text[zs:ze])) is not None:
+            if not self.an.tag_at(zs + tail.start(1)).startswith("RB"):
+                break
+            ze = zs + tail.start()  # 'The health directorate later said'
         phrase = text[zs:ze]
         if ze <= zs or _words(phrase) > 14 or _sentence_break(phrase) or re.search(r"[\"“”]", phrase):
             return None
@@ -138,7 +158,9 @@ class _Resolver:
             for a in reversed(self.actors.actors):
                 if a.role and a.role.lower() in low and a.first < zs:
                     return Attribution(a.name, [(zs, ze)], False, [a.name, phrase], a)
-        if all(w[:1].isupper() for w in phrase.split()):  # a name the NER missed: drop a leading title
+        if all(w[:1].isupper() for w in phrase.split()):  # a name the NER missed: drop "The" and a title
+            if (det := re.match(r"The\s+(?=[A-Z])", phrase)) is not None:
+                zs += det.end()
             while t := TITLE.match(text, zs, ze):
                 zs = t.end()
             phrase = text[zs:ze]
@@ -164,7 +186,8 @@ class _Resolver:
                 for m in self.an.mentions_in(a, b, _NAME_LABELS):
                     if not self._prepositional(m.start, a) and self._ends_phrase(m, b):
                         return self._from_mention(m)
-        for a, b in reversed(segs[-3:]):
+        order = segs[-4:] if region.rstrip().endswith(",") else list(reversed(segs[-3:]))
+        for a, b in order:
             if text[a:b].strip(" ,—–―-"):
                 res = self.resolve_name(a, b)
                 if res is not None:
@@ -174,13 +197,14 @@ class _Resolver:
         return None
 
     def subject_after(self, ve: int, ceil: int) -> Attribution | None:
-        """Inverted order: '..., said John Smith, a spokesman.' / 'said Rep. G.K. Butterfield (D-N.C.), head of'"""
+        """Inverted order: '..., said John Smith, a spokesman.', 'said Rep. G.K. Butterfield (D-N.C.)'"""
         after = self.an.text[ve:ceil]
         end = len(after)
-        for m in re.finditer(r"[,;:!?(]|\.(?=\s|$)|\s+(?:in|on|at|to|of|during|after|before|as|that|when|while)\s",
-                             after):
+        for m in re.finditer(
+            r"[,;:!?(]|\.(?=\s|$)|\s+(?:in|on|at|to|of|during|after|before|as|that|when|while)\s", after
+        ):
             if m.group() == ".":
-                word = re.findall(r"[\w.-]+$", after[:m.start()])
+                word = re.findall(r"[\w.-]+$", after[: m.start()])
                 if word and _ABBREV.match(word[0]) and m.start() < len(after) - 1:
                     continue
             end = m.start()
@@ -263,15 +287,15 @@ class _Resolver:
             zones.append((segs[0].close + 1, segs[1].open))
         last = segs[-1]
         if last.close is not None:
-            ps, pe = an.paragraph_at(last.close)
-            ss, se = an.sentence_at(last.close)
+            _, pe = an.paragraph_at(last.close)
+            _, se = an.sentence_at(last.close)
             end = se if se > last.close + 1 else an.sentence_at(last.close + 2)[1]
-            nxt = re.search(r"[\"“”]", text[last.close + 1:min(end, pe)])
+            nxt = re.search(r"[\"“”]", text[last.close + 1 : min(end, pe)])
             zones.append((last.close + 1, last.close + 1 + nxt.start() if nxt else min(end, pe)))
         for zs, ze in zones:
             chunk = text[zs:ze]
             m = next((v for v in VERB_RE.finditer(chunk) if self._is_verb(zs + v.start())), None)
-            if m is None or _words(chunk[:m.start()]) > 25:
+            if m is None or _words(chunk[: m.start()]) > 25:
                 dash = re.match(r"\s*[―—–-]\s*", chunk)
                 if dash and (res := self.resolve_name(zs + dash.end(), ze)) is not None and res.speaker:
                     res.zone = (zs, ze)
@@ -281,7 +305,7 @@ class _Resolver:
             vs, ve = zs + m.start(), zs + m.end()
             if m.group().lower() == "according to":
                 result = self.subject_after(ve, ze)
-            elif chunk[:m.start()].strip(" ,\n—–-"):
+            elif chunk[: m.start()].strip(" ,\n—–-"):
                 result = self.subject_before(zs, vs)
             else:
                 result = self.subject_after(ve, ze)
@@ -307,8 +331,12 @@ class _Resolver:
         prior = [qe for qs, qe in an.quoted if lo <= qe <= q.start]
         if prior:
             lo = max(prior)
-        pre = text[lo:q.start]
-        hits = [m for m in VERB_RE.finditer(pre) if not an.in_quote(lo + m.start()) and self._is_verb(lo + m.start())]
+        pre = text[lo : q.start]
+        hits = [
+            m
+            for m in VERB_RE.finditer(pre)
+            if not an.in_quote(lo + m.start()) and self._is_verb(lo + m.start())
+        ]
         if not hits and pre.rstrip().endswith(":"):  # 'X's new message: "..."'
             return self.sentence_subject(lo, q.start)
         if not hits and q.start == ps and ps > 0:  # 'X said:' ending the previous paragraph
@@ -325,14 +353,16 @@ class _Resolver:
             return None
         same = [a for start, a in self.done if lo <= start < q.start and a.speaker]
         for m in reversed(hits):
-            if _words(pre[m.end():]) > 45:
+            if _words(pre[m.end() :]) > 45:
                 break
             res = self._verb_subject(lo, lo + m.start(), lo + m.end())
             if res is not None:
                 return res
         if same:  # an earlier quote in the same sentence: 'called him "disgusting" and "a con"'
-            prev = same[-1]
-            return Attribution(prev.speaker, list(prev.spans), prev.decided, list(prev.candidates), prev.actor)
+            earlier = same[-1]
+            return Attribution(
+                earlier.speaker, list(earlier.spans), earlier.decided, list(earlier.candidates), earlier.actor
+            )
         return None
 
     def _verb_subject(self, lo: int, vs: int, ve: int) -> Attribution | None:
@@ -355,8 +385,9 @@ class _Resolver:
         same_para = an.paragraph_index(prev_start) == an.paragraph_index(q.start)
         near = an.paragraph_index(q.start) - an.paragraph_index(prev_start) <= 1
         if prev.speaker and near:
-            return Attribution(prev.speaker, list(prev.spans), same_para, [] if same_para else [prev.speaker],
-                               prev.actor)
+            return Attribution(
+                prev.speaker, list(prev.spans), same_para, [] if same_para else [prev.speaker], prev.actor
+            )
         names = [a.speaker for _, a in reversed(self.done) if a.speaker]
         return Attribution(None, [], False, list(dict.fromkeys(names))[:3], None)
 
@@ -367,14 +398,49 @@ class _Resolver:
         if res.zone:
             hi = max(hi, an.sentence_at(res.zone[1] - 1)[1] if res.zone[1] > res.zone[0] else hi)
         for c in self.citations:
-            if lo <= c.at < hi and c.kind == "media" and not (q.start <= c.at < q.end):
-                if res.actor is None or c.name != res.actor.name:
-                    return c.name
+            inside = q.start <= c.at < q.end
+            if (
+                lo <= c.at < hi
+                and c.kind == "media"
+                and not inside
+                and (res.actor is None or c.name != res.actor.name)
+            ):
+                return c.name
         return None
 
 
-def attribute(an: Analysis, quotes: list[RawQuote], actors: ActorIndex,
-              citations: list[Citation]) -> list[Attribution]:
+def attribute(
+    an: Analysis, quotes: list[RawQuote], actors: ActorIndex, citations: list[Citation]
+) -> list[Attribution]:
     """One attribution per quote, in order (pronouns may refer back to earlier speakers)."""
     resolver = _Resolver(an, actors, citations)
     return [resolver.attribute(q) for q in quotes]
+
+
+def reporter_of(an: Analysis, actors: ActorIndex, start: int, end: int) -> str | None:
+    """Who reports the fact at ``text[start:end]``: the subject of a reporting verb in its sentence
+    ("The monitor, an independent group, said 27 ...", "... 31 were killed, the army said")."""
+    r = _Resolver(an, actors, [])
+    text = an.text
+    ss, se = an.sentence_at(start)
+    before = [
+        m for m in VERB_RE.finditer(text, ss, start) if r._is_verb(m.start()) and not an.in_quote(m.start())
+    ]
+    for m in reversed(before):
+        res = r._verb_subject(ss, m.start(), m.end())
+        if res is not None and res.speaker and not an.in_quote(res.spans[0][0] if res.spans else ss):
+            return res.speaker
+    for m in VERB_RE.finditer(text, end, se):
+        if not r._is_verb(m.start()) or an.in_quote(m.start()):
+            continue
+        verb = m.group().lower()
+        if verb == "according to":
+            res = r.subject_after(m.end(), se)
+        elif verb.endswith("ing") and re.search(r",\s*$", text[ss : m.start()]):
+            res = r.sentence_subject(ss, m.start())
+        elif text[end : m.start()].strip(" ,"):
+            res = r.subject_before(end, m.start())
+        else:
+            res = r.subject_after(m.end(), se)
+        return res.speaker if res is not None else None
+    return None

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from summariser.cli import cli
 from summariser.evals.runfile import load_run
+from summariser.testing import OpenAIServer, Step
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "evals" / "cases"
@@ -168,3 +169,34 @@ def test_unknown_fields_are_refused_before_any_work(tmp_path: Path) -> None:
     result = invoke(str(CASES), "-m", "extractive", "--out", str(out), "--fields", "quotes,speakers")
     assert result.exit_code == 2 and "unknown field 'speakers'" in result.stderr
     assert not out.exists()
+
+
+def _minimal_draft(request: dict[str, object]) -> Step:
+    return Step.answer(
+        {
+            "headline": "An incident",
+            "summary": "Something happened.",
+            "event_type": "Other",
+            "description": "An incident.",
+        }
+    )
+
+
+def test_a_second_eval_is_answered_from_the_response_cache(tmp_path: Path) -> None:
+    """Through the whole stack: the pipeline's cache around a real OpenAI client and a local test server."""
+    with OpenAIServer(responder=_minimal_draft) as server:
+        common = ["-m", "openai:test", "--base-url", server.base_url, "--limit", "3", "--jobs", "2"]
+        first = invoke(str(CASES), *common, "--out", str(tmp_path / "first.json"))
+        assert first.exit_code == 0, first.output
+        calls = len(server.chat_requests)
+        assert calls >= 3
+        second = invoke(str(CASES), *common, "--out", str(tmp_path / "second.json"))
+        assert second.exit_code == 0
+        assert len(server.chat_requests) == calls  # no model call the second time
+    one, two = load_run(tmp_path / "first.json"), load_run(tmp_path / "second.json")
+    assert all(r.brief is not None and r.brief["meta"]["llm_calls"] >= 1 for r in one.cases)
+    assert all(r.brief is not None and r.brief["meta"]["llm_calls"] == 0 for r in two.cases)
+    assert one.cache is not None and one.cache["hits"] == 0
+    assert two.cache is not None and two.cache["hits"] == calls and two.cache["misses"] == 0
+    assert [s.scores for s in two.scores] == [s.scores for s in one.scores]
+    assert two.engine == "openai" and two.model == "openai:test"

@@ -14,8 +14,10 @@ def _actors(text: str) -> dict[str, DraftActor]:
 
 
 def test_acronym_in_brackets_and_initials() -> None:
-    text = ("The National Salvation Front (NSF) rejected the plan. The NSF said the United Nations "
-            "had not consulted it, and a UN envoy agreed.")
+    text = (
+        "The National Salvation Front (NSF) rejected the plan. The NSF said the United Nations "
+        "had not consulted it, and a UN envoy agreed."
+    )
     actors = _actors(text)
     assert "NSF" in actors["National Salvation Front"].aliases
     assert "UN" in actors["United Nations"].aliases
@@ -30,8 +32,10 @@ def test_surname_merges_with_full_name() -> None:
 
 
 def test_government_phrases_merge() -> None:
-    text = ("Syrian government forces shelled the town. The regime denied it, but the Assad regime "
-            "has done so before.")
+    text = (
+        "Syrian government forces shelled the town. The regime denied it, but the Assad regime "
+        "has done so before."
+    )
     actors = _actors(text)
     gov = actors["Syrian government forces"]
     assert gov.kind is ActorKind.GOVERNMENT
@@ -39,8 +43,10 @@ def test_government_phrases_merge() -> None:
 
 
 def test_roles_and_affiliations() -> None:
-    text = ("Mark Doyle, the White House press secretary, spoke first. "
-            "Then Lina Sabbagh, an independent activist, answered questions.")
+    text = (
+        "Mark Doyle, the White House press secretary, spoke first. "
+        "Then Lina Sabbagh, an independent activist, answered questions."
+    )
     actors = _actors(text)
     assert (actors["Mark Doyle"].role, actors["Mark Doyle"].affiliation) == ("press secretary", "White House")
     assert actors["Lina Sabbagh"].role == "independent activist"

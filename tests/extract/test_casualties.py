@@ -14,7 +14,8 @@ def _cas(text: str) -> list[DraftCasualty]:
 
 def test_numbers_as_words_and_categories() -> None:
     found = _cas("Three soldiers were killed and dozens of people were injured in the blast.")
-    assert [(c.category, c.count, c.victims) for c in found][0] == (CasualtyCategory.KILLED, 3, "soldiers")
+    first = found[0]
+    assert (first.category, first.count, first.victims) == (CasualtyCategory.KILLED, 3, "soldiers")
     injured = found[1]
     assert injured.category is CasualtyCategory.INJURED
     assert (injured.count, injured.count_min, injured.count_max) == (None, 24, 99)
@@ -29,19 +30,33 @@ def test_range_and_reporter() -> None:
 
 def test_according_to_outlet() -> None:
     (c,) = _cas("According to Reuters, at least 12 civilians died in the shelling of the market.")
-    assert (c.count, c.qualifier, c.victims, c.reported_by) == (12, Qualifier.AT_LEAST, "civilians", "Reuters")
+    assert (c.count, c.qualifier, c.victims, c.reported_by) == (
+        12,
+        Qualifier.AT_LEAST,
+        "civilians",
+        "Reuters",
+    )
 
 
 def test_other_categories() -> None:
-    text = ("Two people went missing after the flood. Officials arrested five men. "
-            "The fighting displaced 3,000 residents.")
+    text = (
+        "Two people went missing after the flood. Officials arrested five men. "
+        "The fighting displaced 3,000 residents."
+    )
     cats = {c.category: c.count for c in _cas(text)}
-    assert cats == {CasualtyCategory.MISSING: 2, CasualtyCategory.DETAINED: 5, CasualtyCategory.DISPLACED: 3000}
+    assert cats == {
+        CasualtyCategory.MISSING: 2,
+        CasualtyCategory.DETAINED: 5,
+        CasualtyCategory.DISPLACED: 3000,
+    }
 
 
 def test_death_toll_and_left_dead() -> None:
     found = _cas("The death toll rose to 20 on Sunday. An earlier blast left 7 dead.")
-    assert [(c.category, c.count) for c in found] == [(CasualtyCategory.KILLED, 20), (CasualtyCategory.KILLED, 7)]
+    assert [(c.category, c.count) for c in found] == [
+        (CasualtyCategory.KILLED, 20),
+        (CasualtyCategory.KILLED, 7),
+    ]
 
 
 def test_no_casualties() -> None:
@@ -49,8 +64,10 @@ def test_no_casualties() -> None:
 
 
 def test_conflicting_tolls_make_a_discrepancy() -> None:
-    text = ("Officials said 30 people were killed in the attack. "
-            "According to the BBC, at least 41 people were killed.")
+    text = (
+        "Officials said 30 people were killed in the attack. "
+        "According to the BBC, at least 41 people were killed."
+    )
     draft = extract(text)
     (d,) = draft.discrepancies
     assert d.field == "casualties.killed"
@@ -68,3 +85,14 @@ def test_cumulative_war_toll_not_a_discrepancy() -> None:
     draft = extract(text)
     assert len(draft.casualties) == 2
     assert draft.discrepancies == []
+
+
+def test_different_victim_groups_are_no_discrepancy() -> None:
+    draft = extract("Five soldiers were killed on Monday. Two civilians were killed in a second strike.")
+    assert len(draft.casualties) == 2
+    assert draft.discrepancies == []
+
+
+def test_victims_must_be_a_noun() -> None:
+    (c,) = _cas("Nine unexplained deaths were reported in the camp.")
+    assert (c.category, c.count, c.victims) == (CasualtyCategory.KILLED, 9, None)

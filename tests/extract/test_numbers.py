@@ -8,8 +8,17 @@ from summariser.extract.numbers import find_numbers, word_value
 
 @pytest.mark.parametrize(
     ("written", "value"),
-    [("44", 44), ("1,200", 1200), ("3 million", 3_000_000), ("three", 3), ("twenty-five", 25),
-     ("one hundred and twenty", 120), ("Forty-four", 44), ("a hundred", 100), ("two thousand", 2000)],
+    [
+        ("44", 44),
+        ("1,200", 1200),
+        ("3 million", 3_000_000),
+        ("three", 3),
+        ("twenty-five", 25),
+        ("one hundred and twenty", 120),
+        ("Forty-four", 44),
+        ("a hundred", 100),
+        ("two thousand", 2000),
+    ],
 )
 def test_word_value(written: str, value: int) -> None:
     assert word_value(written) == value
@@ -23,7 +32,7 @@ def _one(text: str):
     found = find_numbers(text)
     assert len(found) == 1, found
     n = found[0]
-    assert text[n.start:n.end] == n.as_written
+    assert text[n.start : n.end] == n.as_written
     return n
 
 
@@ -58,7 +67,7 @@ def test_vague_amounts_are_ranges() -> None:
 def test_offsets_in_a_longer_text() -> None:
     text = "Officials said three soldiers and 12 civilians died."
     found = find_numbers(text)
-    assert [text[n.start:n.end] for n in found] == ["three", "12"]
+    assert [text[n.start : n.end] for n in found] == ["three", "12"]
 
 
 def test_no_numbers() -> None:

@@ -13,8 +13,10 @@ def test_skeleton_and_same_place() -> None:
 
 
 def test_one_location_two_spellings_with_region_and_country() -> None:
-    text = ("An air strike hit the town of Kafr Nabudah in northern Syria on Monday, killing 9 people. "
-            "A resident speaking from Kafar Nboudeh said the market was destroyed.")
+    text = (
+        "An air strike hit the town of Kafr Nabudah in northern Syria on Monday, killing 9 people. "
+        "A resident speaking from Kafar Nboudeh said the market was destroyed."
+    )
     draft = extract(text)
     (loc,) = draft.locations
     assert loc.name == "Kafr Nabudah"
@@ -31,11 +33,25 @@ def test_explicit_country_after_place() -> None:
 
 
 def test_talks_venue_is_not_the_event_place() -> None:
-    text = ("Shelling killed 5 people in Douma on Friday. The opposition walked out of the Geneva talks, "
-            "and its delegates left Geneva.")
+    text = (
+        "Shelling killed 5 people in Douma on Friday. The opposition walked out of the Geneva talks, "
+        "and its delegates left Geneva."
+    )
     names = [loc.name for loc in extract(text).locations]
     assert names == ["Douma"]
 
 
 def test_no_places() -> None:
     assert extract("The committee will meet again soon to discuss the budget.").locations == []
+
+
+def test_dateline_country_and_generic_place_words() -> None:
+    text = (
+        "KORVAN, Zeltravia, May 2 (Wire) - Shelling killed 6 people in Korvan on Monday, officials said. "
+        "Later a mortar round hit the Bayda camp outside the city, and residents fled Bayda."
+    )
+    draft = extract(text)
+    names = {loc.name: loc for loc in draft.locations}
+    assert "Zeltravia" not in names  # an unknown country from the dateline is the country, not a place
+    korvan = next(loc for loc in draft.locations if loc.name.lower() == "korvan")
+    assert korvan.country == "Zeltravia"

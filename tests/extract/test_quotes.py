@@ -13,10 +13,10 @@ def test_straight_and_curly_quotes() -> None:
 
 
 def test_spans_are_the_inner_text() -> None:
-    text = '“The bridge is closed to all traffic,” the mayor said.'
+    text = "“The bridge is closed to all traffic,” the mayor said."
     (q,) = find_quotes(text)
     (span,) = q.spans()
-    assert text[span[0]:span[1]] == "The bridge is closed to all traffic"
+    assert text[span[0] : span[1]] == "The bridge is closed to all traffic"
     assert text[span[0] - 1] == "“"
 
 
@@ -40,8 +40,10 @@ def test_two_speakers_stay_two_quotes() -> None:
 
 
 def test_multi_paragraph_quote() -> None:
-    text = ('The minister said:\n"We will rebuild every school that was destroyed in the fighting.\n'
-            '"And we will do it before the winter comes," he added.')
+    text = (
+        'The minister said:\n"We will rebuild every school that was destroyed in the fighting.\n'
+        '"And we will do it before the winter comes," he added.'
+    )
     quotes = find_quotes(text)
     assert len(quotes) == 1
     assert len(quotes[0].segments) == 2

@@ -8,8 +8,18 @@ from summariser.taxonomy import EventType
 
 
 def _spans_ok(text: str, draft: Draft) -> None:
-    items = [*draft.locations, *draft.perpetrators, *draft.casualties, *draft.actors, *draft.quotes,
-             *draft.processes, *draft.positions, *draft.next_steps, *draft.sources, *draft.discrepancies]
+    items = [
+        *draft.locations,
+        *draft.perpetrators,
+        *draft.casualties,
+        *draft.actors,
+        *draft.quotes,
+        *draft.processes,
+        *draft.positions,
+        *draft.next_steps,
+        *draft.sources,
+        *draft.discrepancies,
+    ]
     for item in items:
         assert item.spans, f"no spans on {item!r}"
         for s, e in item.spans:
@@ -24,13 +34,19 @@ def test_six_quotes_verbatim_with_speakers(sample_text: str, sample_draft: Draft
     quotes = sample_draft.quotes
     assert len(quotes) == 6
     speakers = [q.speaker for q in quotes]
-    assert speakers == ["Salem al-Meslet", "Salem al-Meslet", "Anas al-Maarawi", "Salem al-Meslet",
-                        "Riyad Hijab", "Josh Earnest"]
+    assert speakers == [
+        "Salem al-Meslet",
+        "Salem al-Meslet",
+        "Anas al-Maarawi",
+        "Salem al-Meslet",
+        "Riyad Hijab",
+        "Josh Earnest",
+    ]
     for q in quotes:
         assert q.speaker_decided
         joined = " ".join(sample_text[s:e] for s, e in q.spans)
         assert joined == q.text
-        for s, e in q.spans:  # the span is the inner text: the marks sit just outside it
+        for s, _ in q.spans:  # the span is the inner text: the marks sit just outside it
             assert sample_text[s - 1] == '"'
         assert q.speaker_spans
     assert quotes[0].text.startswith("Our decision to postpone our participation in the Geneva talks")
@@ -39,7 +55,7 @@ def test_six_quotes_verbatim_with_speakers(sample_text: str, sample_draft: Draft
     # the speaker span is the mention that decided it: "Riyad" for the partial name, the name for "he added"
     assert [sample_text[s:e] for s, e in quotes[4].speaker_spans] == ["Riyad"]
     assert [sample_text[s:e] for s, e in quotes[1].speaker_spans] == ["Salem al-Meslet"]
-    assert sample_text[quotes[1].speaker_spans[0][0] - 20:].find("Salem al-Meslet") >= 0
+    assert sample_text[quotes[1].speaker_spans[0][0] - 20 :].find("Salem al-Meslet") >= 0
     assert quotes[1].speaker_spans[0][0] < quotes[1].spans[0][0]
 
 
@@ -55,7 +71,12 @@ def test_both_death_tolls_and_discrepancy(sample_text: str, sample_draft: Draft)
     killed = [c for c in sample_draft.casualties if c.category is CasualtyCategory.KILLED]
     assert len(killed) == 2
     first, second = killed
-    assert (first.count, first.qualifier, first.victims, first.reported_by) == (44, Qualifier.EXACT, "civilians", None)
+    assert (first.count, first.qualifier, first.victims, first.reported_by) == (
+        44,
+        Qualifier.EXACT,
+        "civilians",
+        None,
+    )
     assert (second.count, second.qualifier, second.reported_by) == (37, Qualifier.AT_LEAST, "ABC")
     assert second.as_written == "at least 37"
     assert sample_text[slice(*second.spans[0])] == "at least 37"
@@ -107,7 +128,10 @@ def test_actors_aliases_roles_kinds(sample_draft: Draft) -> None:
     assert by_name["Riyad Hijab"].role == "coordinator"
     assert by_name["ABC"].kind is ActorKind.MEDIA
     assert by_name["New York Times"].kind is ActorKind.MEDIA
-    assert by_name["United Nations"].kind is ActorKind.INTERNATIONAL_ORG and "UN" in by_name["United Nations"].aliases
+    assert (
+        by_name["United Nations"].kind is ActorKind.INTERNATIONAL_ORG
+        and "UN" in by_name["United Nations"].aliases
+    )
     assert by_name["U.S. State Department"].kind is ActorKind.GOVERNMENT
     assert by_name["Syrian government forces"].kind is ActorKind.GOVERNMENT
     assert "regime" in by_name["Syrian government forces"].aliases
@@ -123,8 +147,10 @@ def test_diplomacy(sample_draft: Draft) -> None:
     ceasefire = next(p for p in sample_draft.processes if p.kind is ProcessKind.CEASEFIRE)
     assert ceasefire.status and ceasefire.status.startswith("in effect")
     positions = {(p.actor, p.position) for p in sample_draft.positions}
-    assert ("High Negotiations Committee",
-            "We will not accept negotiations while our people are still suffering") in positions
+    assert (
+        "High Negotiations Committee",
+        "We will not accept negotiations while our people are still suffering",
+    ) in positions
     steps = {(s.actor, s.step) for s in sample_draft.next_steps}
     assert ("High Negotiations Committee", "will soon be leaving Geneva") in steps
     assert any(a == "United Nations" and "transitional authority" in s for a, s in steps)

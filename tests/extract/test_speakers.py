@@ -26,8 +26,10 @@ def test_inverted_said_name() -> None:
 
 
 def test_apposition_before_verb() -> None:
-    text = ('"The army withdrew from the village at dawn," Peter Novak, spokesman for the regional council, '
-            "told reporters.")
+    text = (
+        '"The army withdrew from the village at dawn," Peter Novak, spokesman for the regional council, '
+        "told reporters."
+    )
     (q,) = _quotes(text)
     assert q.speaker == "Peter Novak"
     draft = extract(text)
@@ -48,8 +50,10 @@ def test_speaker_before_quote_with_colon() -> None:
 
 
 def test_pronoun_resolves_to_last_named_speaker() -> None:
-    text = ('Mayor Thomas Reed visited the damaged market on Friday.\n'
-            '"Nobody expected an attack on a market full of families," he said.')
+    text = (
+        "Mayor Thomas Reed visited the damaged market on Friday.\n"
+        '"Nobody expected an attack on a market full of families," he said.'
+    )
     (q,) = _quotes(text)
     assert q.speaker == "Thomas Reed"
     assert _speaker_text(text, q) == ["Thomas Reed"]
@@ -57,31 +61,36 @@ def test_pronoun_resolves_to_last_named_speaker() -> None:
 
 
 def test_pronoun_across_paragraphs_after_quote() -> None:
-    text = ('"The water supply was cut at midnight," Omar Haddad, a local official, said.\n'
-            'Residents queued for hours at the only working pump.\n'
-            '"We are asking for trucks from the capital," he added.')
+    text = (
+        '"The water supply was cut at midnight," Omar Haddad, a local official, said.\n'
+        "Residents queued for hours at the only working pump.\n"
+        '"We are asking for trucks from the capital," he added.'
+    )
     quotes = _quotes(text)
     assert [q.speaker for q in quotes] == ["Omar Haddad", "Omar Haddad"]
 
 
 def test_she_skips_a_male_antecedent() -> None:
-    text = ('Hillary Warren met Donald Pike on Tuesday.\n'
-            '"The deal is not finished yet," she said.')
+    text = 'Hillary Warren met Donald Pike on Tuesday.\n"The deal is not finished yet," she said.'
     (q,) = _quotes(text)
     assert q.speaker == "Hillary Warren"
 
 
 def test_partial_name_resolves_to_full_actor() -> None:
-    text = ('Talks coordinator Riyad Hassan arrived in the city on Sunday.\n'
-            '"We will not sign anything this week," Riyad said.')
+    text = (
+        "Talks coordinator Riyad Hassan arrived in the city on Sunday.\n"
+        '"We will not sign anything this week," Riyad said.'
+    )
     (q,) = _quotes(text)
     assert q.speaker == "Riyad Hassan"
     assert _speaker_text(text, q) == ["Riyad"]
 
 
 def test_reported_via_outlet() -> None:
-    text = ('"The strike hit the school at noon," Karim Nasser said, according to Reuters.\n'
-            '"We counted the dead ourselves," he added, as per the BBC.')
+    text = (
+        '"The strike hit the school at noon," Karim Nasser said, according to Reuters.\n'
+        '"We counted the dead ourselves," he added, as per the BBC.'
+    )
     quotes = _quotes(text)
     assert [q.reported_via for q in quotes] == ["Reuters", "BBC"]
 
@@ -93,9 +102,11 @@ def test_nominal_speaker() -> None:
 
 
 def test_undecided_speaker_has_candidates() -> None:
-    text = ('Karl Lindt and Jonas Berg spoke at the meeting.\n\n\n'
-            'The vote was delayed.\n'
-            '"It was never going to pass," he said.')
+    text = (
+        "Karl Lindt and Jonas Berg spoke at the meeting.\n\n\n"
+        "The vote was delayed.\n"
+        '"It was never going to pass," he said.'
+    )
     (q,) = _quotes(text)
     assert not q.speaker_decided
     assert set(q.speaker_candidates) >= {"Karl Lindt", "Jonas Berg"}
