@@ -37,6 +37,7 @@ class Call:
     seconds: float
     completion_tokens: int
     prompt_tokens: int
+    content: str = ""
 
 
 @dataclass
@@ -50,12 +51,15 @@ class Recorder:
         started = time.perf_counter()
         response = self.original(**kwargs)
         usage = response.get("usage") or {}
+        choices = response.get("choices") or [{}]
+        content = str((choices[0].get("message") or {}).get("content") or "")
         self.calls.append(
             Call(
                 kwargs,
                 time.perf_counter() - started,
                 int(usage.get("completion_tokens", 0)),
                 int(usage.get("prompt_tokens", 0)),
+                content,
             )
         )
         return response

@@ -133,11 +133,23 @@ def local_rows(docs: Sequence[Doc], tok: Tokenizer) -> list[dict[str, Any]]:
                 "prompt_tokens": brief.meta.usage.prompt_tokens,
                 "completion_tokens": brief.meta.usage.completion_tokens,
                 "recount_prompt_tokens": sum(tok.chat(c.kwargs["messages"]) for c in calls),
+                "what_if_bare_choice_completion_tokens": sum(
+                    _bare_choice_tokens(tok, c.content) for c in calls
+                ),
                 "questions": kinds,
             }
         )
     engine.close()
     return rows
+
+
+def _bare_choice_tokens(tok: Tokenizer, content: str) -> int:
+    """Completion tokens if the grammar allowed only the option itself (its tokens + end of text)."""
+    try:
+        values = list(json.loads(content).values())
+    except (ValueError, AttributeError):
+        return 0
+    return tok.count(str(values[0])) + 1 if len(values) == 1 else 0
 
 
 def openai_rows(docs: Sequence[Doc], tok: Tokenizer) -> list[dict[str, Any]]:
@@ -202,7 +214,11 @@ def openai_rows(docs: Sequence[Doc], tok: Tokenizer) -> list[dict[str, Any]]:
 
 def totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     n = len(rows) or 1
-    keys = ("calls", "prompt_tokens", "completion_tokens")
+    keys = [
+        k
+        for k in ("calls", "prompt_tokens", "completion_tokens", "what_if_bare_choice_completion_tokens")
+        if rows and k in rows[0]
+    ]
     out: dict[str, Any] = {f"mean_{k}": round(sum(r[k] for r in rows) / n, 1) for k in keys}
     if rows and "what_if" in rows[0]:
         out["mean_what_if"] = {

@@ -315,6 +315,8 @@ def render_run_html(
     found = {c.id: c for c in cases} if cases is not None else {}
     if cases is None:
         found, note = _load(run, run_path)
+    elif not found:
+        note = "No cases were given"
     r = run.report
     fields = [f for f in known_fields()[1:] if primary_key(f, r.metrics)]
     summary = [("schema", "schema.valid", r.metrics.get("schema.valid"))]

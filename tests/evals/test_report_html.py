@@ -279,7 +279,7 @@ def test_briefs_stored_as_offsets_are_decoded_from_their_article(shared_dir: Pat
     assert paragraphs and not [p for p in paragraphs if p in text]
     # Without the article the brief cannot be decoded: scores only, with a note.
     blind = render_run_html(offsets_run, cases=[])
-    assert '<table class="gvp">' not in blind
+    assert '<table class="gvp">' not in blind and "Scores only" in blind
     changed = case.model_copy(update={"article": case.article + " (edited)"})
     stale = render_run_html(offsets_run, cases=[changed])
     assert "has changed since the run" in stale and '<table class="gvp">' not in stale
