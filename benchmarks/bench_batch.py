@@ -81,6 +81,7 @@ def child(jobs: int, base_url: str, inputs: Path, work: Path, profile: bool) -> 
     runner = BatchRunner(settings, work / "out", jobs=jobs)
     items = collect_inputs([inputs])
     result: dict[str, Any] = {}
+    cpu_started = time.process_time()
     started = time.perf_counter()
     if profile:
         result["profile"] = profile_summary(lambda: result.update(summary=runner.run(items)), "run", lines=50)
@@ -88,7 +89,14 @@ def child(jobs: int, base_url: str, inputs: Path, work: Path, profile: bool) -> 
     else:
         done = runner.run(items)
     elapsed = time.perf_counter() - started
-    result.update(elapsed_s=round(elapsed, 4), done=done.done, failed=done.failed, maxrss_mb=maxrss_mb())
+    cpu = time.process_time() - cpu_started  # all threads of this process: the event loop and workers
+    result.update(
+        elapsed_s=round(elapsed, 4),
+        cpu_s=round(cpu, 4),
+        done=done.done,
+        failed=done.failed,
+        maxrss_mb=maxrss_mb(),
+    )
     return result
 
 
@@ -141,6 +149,8 @@ def measure(n_articles: int, jobs_list: Sequence[int], reps: int, *, profile: bo
                     "failed": mid["failed"],
                     "requests": mid["requests"],
                     "peak_in_flight": mid["peak_in_flight"],
+                    "cpu_ms_per_brief": round(1000 * mid["cpu_s"] / max(1, mid["done"]), 1),
+                    "cpu_bound_ceiling_per_s": round(mid["done"] / mid["cpu_s"], 1) if mid["cpu_s"] else None,
                     "peak_rss_mb": max(r["maxrss_mb"] for r in runs),
                 }
             )

@@ -90,9 +90,10 @@ def first_output_s(cache_dir: Path, log_db: Path) -> float:
         assert proc.stdout is not None
         proc.stdout.read(1)
         first = time.perf_counter() - started
-        proc.communicate()
+        _, err = proc.communicate()
     if proc.returncode != 0:
-        raise RuntimeError(f"summariser brief failed with exit code {proc.returncode}")
+        tail = err.decode("utf-8", "replace")[-2000:]
+        raise RuntimeError(f"summariser brief failed with exit code {proc.returncode}:\n{tail}")
     return first
 
 
@@ -122,28 +123,12 @@ def brief_times(runs: int, folder: Path) -> dict[str, Any]:
 def brief_profile(folder: Path) -> str:
     """Where a warm-cache ``summariser brief`` spends its time (pyinstrument, top of the tree)."""
     env = _env(SUMMARISER_CACHE_DIR=str(folder / "warm"), SUMMARISER_LOG_DB=str(folder / "warm.db"))
+    args = ["-m", "pyinstrument", "--no-unicode", "--no-color", "-r", "text", "-m", "summariser.cli", "brief"]
     done = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "pyinstrument",
-            "--show-all",
-            "-r",
-            "text",
-            "--no-color",
-            "-m",
-            "summariser.cli",
-            "brief",
-            str(ARTICLE),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        [PYTHON, *args, str(ARTICLE)], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     lines = [ln for ln in done.stdout.splitlines() if re.match(r"^[\s|`-]*\d+\.\d{3} ", ln)]
-    return "\n".join(ln for ln in lines if len(ln) - len(ln.lstrip(" |`-")) <= 12)[:4000]
+    return "\n".join([ln for ln in lines if len(ln) - len(ln.lstrip(" |`-")) <= 40][:60])
 
 
 def measure(runs_help: int, runs_brief: int, *, profile: bool = True) -> dict[str, Any]:

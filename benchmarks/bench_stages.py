@@ -11,6 +11,7 @@ profile of one pass shows the hot spots.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -59,6 +60,80 @@ def one_pass(docs: Sequence[Doc]) -> Stages:
     return stages
 
 
+EXTRACT_STEPS = (
+    "find_quotes",
+    "find_places",
+    "build_actors",
+    "find_citations",
+    "attribute",
+    "classify",
+    "event_sentences",
+    "event_places",
+    "find_perpetrators",
+    "find_casualties",
+    "find_processes",
+    "find_positions",
+    "find_next_steps",
+    "find_time",
+    "find_discrepancies",
+    "headline",
+    "description",
+    "summary_sentences",
+)
+ASSEMBLE_STEPS = (
+    "_actors",
+    "_quotes",
+    "_casualties",
+    "_locations",
+    "_diplomacy",
+    "_discrepancies",
+    "_free_text",
+)
+
+
+class _TimedNLP:
+    """Stands in for the spaCy pipeline: times each call."""
+
+    def __init__(self, nlp: Any, stages: Stages) -> None:
+        self.nlp, self.stages = nlp, stages
+
+    def __call__(self, text: str) -> Any:
+        with self.stages.time("extract: spaCy pipeline (nlp(text))"):
+            return self.nlp(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.nlp, name)
+
+
+def breakdown(docs: Sequence[Doc]) -> dict[str, float]:
+    """Milliseconds per article of each step of extract and assemble (one pass; steps nest under their
+    stage, so the rows of one stage add up to at most its total)."""
+    import summariser.assemble as assemble_mod
+    import summariser.extract as extract_pkg
+    import summariser.extract.nlp as nlp_mod
+
+    stages = Stages()
+    original = nlp_mod.get_nlp
+    timed = _TimedNLP(original(), stages)
+    with contextlib.ExitStack() as stack:
+        setattr(nlp_mod, "get_nlp", lambda: timed)  # noqa: B010 - a stand-in, put back on exit
+        stack.callback(setattr, nlp_mod, "get_nlp", original)
+        stack.enter_context(
+            stages.patch(extract_pkg, "analyse", "extract: analyse (spaCy + sentences, mentions)")
+        )
+        for name in EXTRACT_STEPS:
+            if hasattr(extract_pkg, name):
+                stack.enter_context(stages.patch(extract_pkg, name, f"extract: {name}"))
+        for name in ASSEMBLE_STEPS:
+            if hasattr(assemble_mod, name):
+                stack.enter_context(stages.patch(assemble_mod, name, f"ground: assemble.{name}"))
+        stack.enter_context(stages.patch(assemble_mod, "ActorIndex", "ground: ActorIndex()"))
+        pass_stages = one_pass(docs)
+    out = {k: round(1000 * v / len(docs), 2) for k, v in stages.seconds.items()}
+    out.update({f"stage: {k}": round(1000 * v / len(docs), 2) for k, v in pass_stages.seconds.items()})
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
 def corpus_result(name: str, docs: Sequence[Doc], reps: int) -> dict[str, Any]:
     runs = [one_pass(docs) for _ in range(reps)]
     rates = [len(docs) / r.seconds["total"] for r in runs]
@@ -89,6 +164,7 @@ def measure(
     spacy_load = time.perf_counter() - started
     one_pass(evals[:1])  # first-call costs (lazy imports, regex compiles) stay out of the measurement
     corpora = [corpus_result("eval cases", evals, reps), corpus_result("PolNeAR dev", polnear, reps)]
+    steps = breakdown(list(evals) + list(polnear))
     worst = min(c["articles_per_s"]["median"] for c in corpora)
     result: dict[str, Any] = {
         "goal": f">= {GOAL:g} articles/s on one core (extract + ground + render, spaCy loaded once)",
@@ -99,6 +175,7 @@ def measure(
         "spacy_load_s": round(spacy_load, 3),
         "reps": reps,
         "corpora": corpora,
+        "steps_ms_per_article (all articles, one pass)": steps,
         "loadavg_end": loadavg(),
         "maxrss_mb": maxrss_mb(),
     }

@@ -25,9 +25,9 @@ from typing import Any
 
 from benchmarks.common import Doc, emit, eval_docs, loadavg, maxrss_mb
 
-# Fields the rules extract with evidence (the candidates shown to the model, merged back by assemble's
-# fallback): a lean response model leaves them out.
-RULE_FIELDS = ("locations", "casualties", "actors", "quotes", "sources")
+# Fields the rules extract with evidence, shown to the model as candidates and merged back from the
+# extractor's draft by ``assemble(..., fallback=...)``: a lean response model leaves them out.
+RULE_FIELDS = ("locations", "casualties", "actors", "quotes")
 
 
 class Tokenizer:

@@ -119,6 +119,7 @@ def write_atomic(path: Path, data: str) -> None:
     except OSError as exc:
         raise InputError(f"{path.parent}: cannot write there ({exc.strerror})") from None
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a brief or run file is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
         os.replace(tmp, path)

@@ -246,11 +246,9 @@ def compare_runs(
             "the two runs share no case",
             hint="compare runs made on the same cases (see the case ids in each run file)",
         )
-    keys_base = {k for s in base.scores for k in s.scores}
-    keys_new = {k for s in new.scores for k in s.scores}
-    keys = select_keys(
-        [k for k in metric_order([*keys_base, *keys_new]) if k in keys_base & keys_new], fields
-    )
+    keys_base = dict.fromkeys(k for s in base.scores for k in s.scores)  # ordered, unlike a set
+    keys_new = dict.fromkeys(k for s in new.scores for k in s.scores)
+    keys = select_keys([k for k in keys_base if k in keys_new], fields)
     if fields and not keys:
         raise EvalError(f"no metric of {', '.join(fields)} is scored by both runs")
     metrics = [

@@ -30,13 +30,15 @@ from ..draft import (
 from .actors import build_actors
 from .casualties import find_casualties, find_discrepancies
 from .diplomacy import find_next_steps, find_positions, find_processes
-from .events import classify, event_sentences, find_perpetrators
+from .events import classify, event_sentences
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
+from .perpetrators import find_perpetrators
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
-from .sources import find_citations
-from .speakers import attribute, reporter_of
+from .reporters import figure_reporter
+from .sources import Citation, find_citations, phrase_kind, source_kind
+from .speakers import attribute
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -80,7 +82,7 @@ def _draft(an: Analysis) -> Draft:
     ev_sents = event_sentences(an)
     places = event_places(an, pset, ev_sents)
     perps = find_perpetrators(an, actors)
-    figures = find_casualties(an, citations, reporter=lambda s, e: reporter_of(an, actors, s, e))
+    figures = find_casualties(an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e))
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
@@ -162,10 +164,16 @@ def _draft(an: Analysis) -> Draft:
         draft_steps.append(dns)
 
     sources: dict[str, DraftSource] = {}
-    for c in citations:
-        src = sources.get(c.name)
+    cited = list(citations)
+    for f in figures:
+        if f.reporter is not None and not any(c.name.casefold() == f.reporter.name.casefold() for c in cited):
+            r = f.reporter
+            kind = source_kind(r.kind) if r.kind else phrase_kind(r.name)
+            cited.append(Citation(r.name, kind, r.start, r.end, r.start))
+    for c in sorted(cited, key=lambda c: c.at):
+        src = sources.get(c.name.casefold())
         if src is None:
-            src = sources[c.name] = DraftSource(name=c.name, kind=c.kind)
+            src = sources[c.name.casefold()] = DraftSource(name=c.name, kind=c.kind)
         src.with_spans(*_first([*src.spans, (c.start, c.end)], text, c.name))
 
     sent0 = an.sentences[0] if an.sentences else (0, len(text))

@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..brief import ActorKind
-from .gazetteer import FEMALE_NAMES, INTERNATIONAL, MALE_NAMES, MEDIA, MEDIA_WORDS, country_of
+from .gazetteer import (
+    FEMALE_NAMES,
+    INTERNATIONAL,
+    MALE_NAMES,
+    MEDIA,
+    MEDIA_WORDS,
+    NOT_AN_ACTOR,
+    country_of,
+)
 from .nlp import Analysis, Mention
 from .roles import read_roles
 
@@ -64,9 +72,15 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
+_NGO = re.compile(
+    r"\b(?:for Human Rights|Human Rights|Observatory|Watch|Monitor (?:for|of)|Foundation|Institute|Centre|"
+    r"Center|Crisis Group|Amnesty|Red Cross|Red Crescent|Society|Charity|Relief|Aid)\b"
+)
+
+
 def org_kind(name: str) -> ActorKind:
     low = name.lower()
-    if low in MEDIA or MEDIA_WORDS.search(name):
+    if low in MEDIA or (MEDIA_WORDS.search(name) and not _NGO.search(name)):
         return ActorKind.MEDIA
     if low in INTERNATIONAL or re.search(r"\b(?:United Nations|UN|U\.N\.|NATO)\b", name):
         return ActorKind.INTERNATIONAL_ORG
@@ -186,7 +200,7 @@ def _state_context(m: Mention, text: str) -> bool:
     prev = re.findall(r"[\w-]+", text[max(0, m.start - 25) : m.start])
     if prev and (prev[-1].lower() in _LOCATIVE or prev[-1].lower().endswith("ern")):
         return False
-    if re.match(r"\s*(?:'s|’s)", text[m.end : m.end + 3]):
+    if re.match(r"\s*(?:'s|’s)", text[m.end : m.end + 3]) or NOT_AN_ACTOR.match(text, m.end):
         return False
     return not re.match(r"\s+[A-Z]", text[m.end : m.end + 2])
 
@@ -283,9 +297,37 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
         if a.kind is ActorKind.PERSON and a.gender is None:
             a.gender = next((g for s, e in a.mentions if (g := _gender(text[s:e], text, s))), None)
     actors.sort(key=lambda a: a.first)
+    for a in actors:
+        if a.kind is not ActorKind.PERSON:
+            a.kind = _described_kind(text, a) or a.kind
     index = ActorIndex(actors)
     read_roles(an, index)
     return index
+
+
+_DESCRIBED = re.compile(
+    r",\s+(?:an?|the|one of the)\s+(?:[\w'’-]+\s+){0,4}?(?:(?P<media>news agency|newspaper|broadcaster|"
+    r"television(?: channel| station)?|channel|outlet|daily|weekly|website|news site|radio(?: station)?)|"
+    r"(?P<other>monitoring group|monitor|watchdog|rights group|charity|aid group|aid agency|NGO|"
+    r"non-governmental organi[sz]ation|think tank|research group|observatory|advocacy group)|"
+    r"(?P<armed>militia|armed group|rebel group|insurgent group|jihadist group|militant group|faction)|"
+    r"(?P<political>party|coalition|movement|alliance|opposition group|bloc))\b"
+)
+_DESCRIBED_KIND = {
+    "media": ActorKind.MEDIA,
+    "other": ActorKind.OTHER,
+    "armed": ActorKind.ARMED_GROUP,
+    "political": ActorKind.POLITICAL_BODY,
+}
+
+
+def _described_kind(text: str, actor: ActorRec) -> ActorKind | None:
+    """The kind an apposition gives an organisation: "X, a UK-based monitoring group," -> other."""
+    for _, e in actor.mentions:
+        m = _DESCRIBED.match(text, e)
+        if m and m.lastgroup:
+            return _DESCRIBED_KIND[m.lastgroup]
+    return None
 
 
 _CAP_WORD = re.compile(r"(?<![\w-])[A-Z][\w-]*(?![\w-])")
@@ -332,7 +374,8 @@ def _org_home(m: Mention, actors: list[ActorRec], text: str) -> ActorRec | None:
 
 
 def _add_government(an: Analysis, actors: list[ActorRec]) -> None:
-    """Fold 'the regime', 'Assad regime', 'Syrian government forces' into one actor per country."""
+    """Fold 'the regime', 'Assad regime', 'Syrian government forces' into one actor per country (the
+    police apart: 'the police' is not 'the government')."""
     found = _gov_mentions(an)
     found.sort(key=lambda f: (-len(f[0].text), f[0].start))
     govs: dict[str, ActorRec] = {}
@@ -344,10 +387,11 @@ def _add_government(an: Analysis, actors: list[ActorRec]) -> None:
             if a.label not in ("GOV", "ARMED")
         ):
             continue
-        key = m.label if kind is ActorKind.ARMED_GROUP else f"GOV:{country or ''}"
+        police = "police" if re.search(r"\bpolice\b", m.text, re.IGNORECASE) else ""
+        key = m.label if kind is ActorKind.ARMED_GROUP else f"GOV:{police}:{country or ''}"
         home = govs.get(key)
         if home is None and kind is ActorKind.GOVERNMENT and country is None and govs:
-            home = next((g for k, g in govs.items() if k.startswith("GOV")), None)
+            home = next((g for k, g in govs.items() if k.startswith(f"GOV:{police}:")), None)
         if home is None:
             home = ActorRec(m.text, m.start, m.end, kind, m.label, mentions=[(m.start, m.end)])
             govs[key] = home

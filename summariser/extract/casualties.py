@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..brief import CasualtyCategory, Qualifier
 from .nlp import Analysis
 from .numbers import NumberPhrase, find_numbers
-from .sources import Citation, citation_in
+from .reporters import Reporter, clause_at
+from .sources import Citation
 
 __all__ = ["Discrepancy", "Figure", "find_casualties", "find_discrepancies"]
 
@@ -96,6 +97,7 @@ class Figure:
     cumulative: bool
     sentence: int = -1
     subset: bool = False  # 'six of the dead were women': a breakdown, not a rival count
+    reporter: Reporter | None = None  # the reporter's phrase as written (for sources)
 
 
 def _victims(raw: str) -> str | None:
@@ -167,10 +169,16 @@ def _skip(text: str, num: NumberPhrase) -> bool:
     )
 
 
+def _clause_citation(an: Analysis, citations: list[Citation], pos: int) -> Citation | None:
+    cs, ce = clause_at(an, pos)
+    return next((c for c in citations if cs <= c.at < ce), None)
+
+
 def find_casualties(
-    an: Analysis, citations: list[Citation], reporter: Callable[[int, int], str | None] | None = None
+    an: Analysis, citations: list[Citation], reporter: Callable[[int, int], Reporter | None] | None = None
 ) -> list[Figure]:
-    """Casualty figures; ``reporter(start, end)`` names who reports a figure when no citation does."""
+    """Casualty figures; a citation in the figure's clause ("according to X") names who reports it, else
+    ``reporter(start, end)`` does."""
     text = an.text
     out: list[Figure] = []
     for sent_start, sent_end in an.sentences:
@@ -194,8 +202,9 @@ def find_casualties(
             if subset:
                 who = _SUBSET_WHO.match(text, subset.end())
                 victims = who.group("who") if who else None
-            cite = citation_in(citations, sent_start, sent_end)
-            by = cite.name if cite else (reporter(num.start, num.end) if reporter else None)
+            cite = _clause_citation(an, citations, num.start)
+            rep = None if cite else (reporter(num.start, num.end) if reporter else None)
+            by = cite.name if cite else (rep.name if rep else None)
             fig = Figure(
                 category,
                 num,
@@ -204,6 +213,7 @@ def find_casualties(
                 bool(_CUMULATIVE.search(text, sent_start, sent_end)),
                 an.sentence_index(num.start),
                 subset=bool(subset),
+                reporter=rep,
             )
             found.append(fig)
         out.extend(reversed(found))

@@ -1,18 +1,14 @@
-"""Event type and sub-type from keyword rules, the sentences that tell the event, and perpetrators
-(who is said to be responsible, how certain, and who says so).
-"""
+"""Event type and sub-type from keyword rules, and the sentences that tell the event."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from ..brief import Certainty
 from ..taxonomy import EventType
-from .actors import ActorIndex
 from .nlp import Analysis
 
-__all__ = ["EventGuess", "Perp", "classify", "event_sentences", "find_perpetrators"]
+__all__ = ["VIOLENT", "EventGuess", "classify", "event_sentences"]
 
 _E, _B, _V = EventType.EXPLOSIONS, EventType.BATTLES, EventType.VIOLENCE_AGAINST_CIVILIANS
 _RULES: list[tuple[str, EventType, str, float]] = [
@@ -90,6 +86,7 @@ _VIOLENT = re.compile(
     r"|\b(?:killed|killing|dead|died|deaths?|wounded|injured|injuring|casualties|death toll)\b",
     re.IGNORECASE,
 )
+VIOLENT = _VIOLENT
 _CASUALTY = re.compile(
     r"\b(?:killed|killing|dead|died|deaths?|wounded|injured|injuring|casualties|death toll)\b", re.IGNORECASE
 )
@@ -133,149 +130,15 @@ def classify(an: Analysis) -> EventGuess:
     return EventGuess(best_type, best[1], first[best], {f"{k[0].value}/{k[1]}": v for k, v in scores.items()})
 
 
-def event_sentences(an: Analysis) -> set[int]:
-    """Indices of sentences that tell of violence or casualties (narrative, not quotes)."""
-    hits = {an.sentence_index(m.start()) for m in _VIOLENT.finditer(an.text)}
-    return {i for i in hits if not an.in_quote(*an.sentences[i])} if an.sentences else set()
-
-
-@dataclass
-class Perp:
-    name: str
-    certainty: Certainty
-    spans: list[tuple[int, int]]
-    attributed_by: list[str] = field(default_factory=list)
-
-
-_ATTACK = (
-    r"(?:bombing raids?|bombings?|air ?strikes?|airstrikes?"
-    r"|air raids?|raids?|attacks?|strikes?|shelling|bombardment)"
-)
-_NP = r"(?:the\s+)?(?P<x>[A-Z]?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?)"
-_KEYS = re.compile(
-    r"\b(?:suspected|alleged|apparent|presumed|responsib\w*|behind|blam\w*|accus\w*|claimed|denie[sd]|"
-    r"rejected|carried out|conducted|launched|confirmed|acknowledged|admitted)\b"
-)
-_PATTERNS: list[tuple[re.Pattern[str], Certainty, bool]] = [
-    (
-        re.compile(
-            rf"\b(?:suspected|alleged|apparent|presumed)\s+(?P<x>(?!air\b)[\w'’-]+(?:\s+(?!air\b)[\w'’-]+)??)\s+{_ATTACK}"
-        ),
-        Certainty.SUSPECTED,
-        False,
-    ),
-    (
-        re.compile(
-            rf"\b(?P<v>speculated|said|believed|suspected|suggested|alleged|claimed|think|thinks|believes|"
-            rf"says|concluded|assessed)\s+(?:that\s+)?{_NP}\s+(?:was|were|is|are|had been|may have been|"
-            rf"might have been)\s+(?:likely\s+|probably\s+)?(?:responsible|behind)"
-        ),
-        Certainty.SUSPECTED,
-        True,
-    ),
-    (
-        re.compile(
-            rf"{_NP}\s+(?:was|were|is|are)\s+(?:widely\s+)?(?:believed|thought|suspected|said|blamed)\s+"
-            rf"(?:to\s+(?:be|have been)\s+(?:responsible|behind)|for)"
-        ),
-        Certainty.SUSPECTED,
-        False,
-    ),
-    (
-        re.compile(rf"\b(?P<v>blamed|accused|blames|accuses)\s+{_NP}\s+(?:for|of)\b"),
-        Certainty.SUSPECTED,
-        True,
-    ),
-    (re.compile(rf"{_NP}\s+(?:has\s+|have\s+|later\s+)?claimed\s+responsibility"), Certainty.CLAIMED, False),
-    (re.compile(rf"responsibility\s+(?:was|has been)\s+claimed\s+by\s+{_NP}\b"), Certainty.CLAIMED, False),
-    (
-        re.compile(
-            rf"{_NP}\s+(?:has\s+|have\s+|had\s+)?(?:denied|denies|rejected)\s+(?:any\s+)?(?:responsibility|"
-            rf"involvement|carrying out|any role|being behind|the accusations?|that it)"
-        ),
-        Certainty.DENIED,
-        False,
-    ),
-    (
-        re.compile(rf"{_ATTACK}\s+(?:was|were)\s+(?:carried out|conducted|launched)\s+by\s+{_NP}(?=[\s,.;])"),
-        Certainty.CONFIRMED,
-        False,
-    ),
-    (
-        re.compile(
-            rf"{_NP}\s+(?:confirmed|acknowledged|admitted)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
-            rf"(?:carried out|conducted|launched)"
-        ),
-        Certainty.CONFIRMED,
-        False,
-    ),
-]
-_RANK = {
-    Certainty.CONFIRMED: 4,
-    Certainty.CLAIMED: 3,
-    Certainty.DENIED: 2,
-    Certainty.SUSPECTED: 1,
-    Certainty.UNKNOWN: 0,
-}
-_BAD_X = re.compile(
-    r"^(?:it|they|he|she|this|that|which|who|there|we|i|you|one|others?|much|more|further|another|new|recent|"
-    r"latest|possible|similar|deadly|terrorist|terror|chemical|gas|suicide|bomb|car|arson|hate|major|an?|the|"
-    r"first|second|third|last|earlier|later)$",
+_HOSPITAL = re.compile(
+    r"\b(?:hospitali[sz]ed|(?:taken|rushed|brought|evacuated|admitted) to (?:a |the |local |nearby )?"
+    r"hospitals?|treated (?:in|at) (?:a |the |local |nearby )?hospitals?)\b",
     re.IGNORECASE,
 )
 
 
-def _subject_before(an: Analysis, pos: int, actors: ActorIndex) -> str | None:
-    """The named subject right before a verb at ``pos`` ("the U.S. State Department speculated")."""
-    for m in reversed(an.mentions):
-        if m.end <= pos and pos - m.end <= 2 and m.label in ("ORG", "PERSON", "GPE", "NORP"):
-            return m.text
-    a = actors.at(max(0, pos - 3), pos - 1)
-    return a.name if a else None
-
-
-_NEGATED = re.compile(r"\b(?:no|not|nobody|none|never|yet)\b", re.IGNORECASE)
-
-
-def _nounish(an: Analysis, start: int, x: str) -> bool:
-    """The last word of a perpetrator phrase is a noun or a proper adjective ("regime", "Russian")."""
-    last = start + len(x) - len(x.split()[-1])
-    tag = an.tag_at(last)
-    return tag.startswith("NN") or (tag == "JJ" and x.split()[-1][:1].isupper())
-
-
-def find_perpetrators(an: Analysis, actors: ActorIndex) -> list[Perp]:
-    text = an.text
-    found: dict[str, Perp] = {}
-    windows = sorted({an.sentence_at(k.start()) for k in _KEYS.finditer(text)})
-    for rx, certainty, attributes in _PATTERNS:
-        for m in (m for ws, we in windows for m in rx.finditer(text, ws, we)):
-            x = m.group("x").strip()
-            if not x or _BAD_X.match(x) or _BAD_X.match(x.split()[-1]) or _NEGATED.search(x):
-                continue
-            if certainty is Certainty.SUSPECTED and not attributes and not _nounish(an, m.start("x"), x):
-                continue
-            s, e = m.start("x"), m.start("x") + len(x)
-            actor = actors.find(x) or actors.find(x + "s") or actors.at(s, e)
-            name = actor.name if actor else x
-            key = name.lower().rstrip("s")
-            perp = found.get(key)
-            if perp is None:
-                perp = found[key] = Perp(name, certainty, [])
-            elif len(name) > len(perp.name):
-                perp.name = name
-            if (s, e) not in perp.spans:
-                perp.spans.append((s, e))
-            if _RANK[certainty] > _RANK[perp.certainty]:
-                perp.certainty = certainty
-            who: str | None = None
-            if attributes and "v" in rx.groupindex:
-                who = _subject_before(an, m.start("v"), actors)
-            elif certainty in (Certainty.CLAIMED, Certainty.DENIED, Certainty.CONFIRMED):
-                who = x
-            if who and who not in perp.attributed_by:
-                perp.attributed_by.append(who)
-    out = list(found.values())
-    for p in out:
-        p.spans.sort()
-    return sorted(out, key=lambda p: p.spans[0])
+def event_sentences(an: Analysis) -> set[int]:
+    """Indices of sentences that tell of violence, casualties or the victims' hospital (narrative, not
+    quotes)."""
+    hits = {an.sentence_index(m.start()) for rx in (_VIOLENT, _HOSPITAL) for m in rx.finditer(an.text)}
+    return {i for i in hits if not an.in_quote(*an.sentences[i])} if an.sentences else set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ADJECTIVAL",
     "COUNTRIES",
     "DEMONYMS",
     "FEMALE_NAMES",
@@ -12,9 +13,18 @@ __all__ = [
     "MALE_NAMES",
     "MEDIA",
     "MEDIA_WORDS",
+    "NOT_AN_ACTOR",
     "ROLE_WORDS",
     "country_of",
 ]
+
+ADJECTIVAL = re.compile(r"[-‐–](?=[a-z])")
+"""A name glued to a word by a hyphen is an adjective ("UK-based", "US-backed", "Russian-made"): no place."""
+NOT_AN_ACTOR = re.compile(
+    r"[-‐–](?:based|born|registered|headquartered|educated|trained|made|owned|listed|bred|raised|built|"
+    r"designed|flagged|bound|style|era|speaking|language|wide)\b"
+)
+"""... and with these words it is not an actor either ("a UK-based group"; "US-backed" keeps the US)."""
 
 _COUNTRY_DATA = """
 Afghanistan:Afghan;Albania:Albanian;Algeria:Algerian;Andorra:Andorran;Angola:Angolan;Argentina:Argentine,
@@ -109,7 +119,7 @@ Agence France-Presse|Agence France Presse|Al Jazeera|Al-Jazeera|Al Arabiya|SANA|
 Interfax|Xinhua|Anadolu|Bloomberg|Politico|Breitbart|The Hill|Axios|Vox|Slate|Salon|BuzzFeed|
 HuffPost|Huffington Post|Daily Mail|Sky News|ITV|Euronews|Deutsche Welle|DW|France 24|RT|Sputnik|
 Le Monde|Der Spiegel|Spiegel|Haaretz|Dawn|Yonhap|Kyodo|NHK|ANSA|EFE|DPA|UPI|Newsweek|Time|
-The Atlantic|The Economist|Economist|Syrian Observatory
+The Atlantic|The Economist|Economist
 """)
 )
 MEDIA_WORDS = re.compile(

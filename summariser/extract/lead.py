@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from ..brief import CasualtyCategory, Certainty
 from ..taxonomy import EventType
 from .casualties import Figure
-from .events import EventGuess, Perp
+from .events import EventGuess
 from .nlp import Analysis
+from .perpetrators import Perp
 from .places import Place
 
 __all__ = ["Facts", "description", "find_time", "headline", "summary_sentences"]

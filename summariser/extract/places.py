@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .gazetteer import country_of
+from .gazetteer import ADJECTIVAL, DEMONYMS, country_of
 from .nlp import Analysis, Mention
 
 __all__ = ["Place", "PlaceSet", "find_places", "same_place", "skeleton"]
@@ -35,6 +35,20 @@ _NOT_EVENT_PLACE = re.compile(
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|ash|an|az|ath|adh|ed|es|et|en|ul)$")
+_LOCATIVE = re.compile(
+    r"\b(?:in|across|throughout|inside|into|within|around|near|all over|parts of|areas of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DEMONYM_SETTLEMENT = re.compile(
+    r"\b(?P<dem>[A-Z][a-z]+)\s+(?:(?:northern|southern|eastern|western|central|border|coastal|capital|"
+    r"provincial|frontline|rebel-held|government-held)\s+)?(?:city|town|village|province|region|district|"
+    r"capital|port|camp)(?:\s+of)?\s+$"
+)
+
+
+def _locative(text: str, start: int) -> bool:
+    return _LOCATIVE.search(text, max(0, start - 20), start) is not None
+
 
 
 @functools.lru_cache(maxsize=4096)
@@ -82,9 +96,26 @@ class PlaceSet:
     spans: set[tuple[int, int]]
     regions: list[tuple[str, int, int, str | None]]  # (region as written, start, end, country)
 
-    def dominant_country(self) -> str | None:
-        counts = Counter(p.country for p in self.places for _ in p.mentions if p.is_country and p.country)
+    def dominant_country(self, text: str) -> str | None:
+        """The country the article places things in most often ("in Syria", "northern Syria"); a country
+        named only as an actor ("Syria said") or an adjective does not count."""
+        counts: Counter[str] = Counter()
+        for p in self.places:
+            if p.is_country and p.country:
+                counts.update(p.country for m in p.mentions if _locative(text, m.start))
+        counts.update(c for _, _, _, c in self.regions if c)
         return counts.most_common(1)[0][0] if counts else None
+
+    def country_near(self, text: str, start: int, end: int) -> str | None:
+        """A country the text places something in between ``start`` and ``end`` (a sentence)."""
+        for _written, rs, _re, c in self.regions:
+            if c and start <= rs < end:
+                return c
+        for p in self.places:
+            located = any(start <= m.start < end and _locative(text, m.start) for m in p.mentions)
+            if p.is_country and p.country and located:
+                return p.country
+        return None
 
 
 def _candidates(an: Analysis) -> list[Mention]:
@@ -94,7 +125,9 @@ def _candidates(an: Analysis) -> list[Mention]:
         s, e = sm.start("name"), sm.end("name")
         found.append(Mention(text[s:e], "PLACE", s, e))
     for m in an.mentions:
-        if m.label in ("GPE", "LOC", "FAC") and not any(f.start < m.end and m.start < f.end for f in found):
+        overlaps = any(f.start < m.end and m.start < f.end for f in found)
+        # a name glued to a word is an adjective ("a UK-based group", "US-backed forces"): no place
+        if m.label in ("GPE", "LOC", "FAC") and not overlaps and not ADJECTIVAL.match(text, m.end):
             found.append(m)
     # a person/organisation mention that is another spelling of a known place is that place
     for m in an.mentions:
@@ -204,6 +237,21 @@ def find_places(an: Analysis) -> PlaceSet:
     return pset
 
 
+def _country_from_context(an: Analysis, pset: PlaceSet, p: Place) -> str | None:
+    """The country a place's own sentences put it in: "the Syrian town of X", "X ... in northern Syria"."""
+    text = an.text
+    for m in p.mentions:
+        dem = _DEMONYM_SETTLEMENT.search(text, max(0, m.start - 50), m.start)
+        if dem and dem.group("dem").lower() in DEMONYMS:
+            return DEMONYMS[dem.group("dem").lower()]
+    for m in p.mentions:
+        ss, se = an.sentence_at(m.start)
+        found = pset.country_near(text, ss, se)
+        if found:
+            return found
+    return None
+
+
 def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Place]:
     """The places where the event happened: places named in event sentences, countries only as a fallback."""
     text = an.text
@@ -227,10 +275,10 @@ def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Pl
         ]
         others.sort(key=lambda p: -len(p.mentions))
         local = others[:1] or [p for p in pset.places if p.is_country][:1]
-    dominant = pset.dominant_country()
+    dominant = pset.dominant_country(text)
     for p in local:
         if p.country is None:
-            p.country = dominant
+            p.country = _country_from_context(an, pset, p) or dominant
         if p.region is None:
             for written, _start, _end, country in sorted(
                 pset.regions, key=lambda r: (an.sentence_index(r[1]) not in event_sents, r[1])

@@ -1,7 +1,10 @@
 """Cited sources: outlets and institutions the article attributes information to.
 
-"according to X", "as per X", "X reported", "told X", "in an interview with X"; anaphors such as
-"the publication" or "the news agency" resolve to the outlet cited last before them.
+"according to X", "as per X", "as reported by X", "told X", "in an interview with X"; anaphors such as
+"the publication" or "the news agency" resolve to the outlet cited last before them. The subject of a
+reporting verb ("local officials said", "the provincial health office put the toll at") is a source when it
+is an outlet or an official body, or when what it reports is about the event (casualties, violence) rather
+than a stance or a quote.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from dataclasses import dataclass
 
 from ..brief import ActorKind
 from .actors import ActorIndex, org_kind
+from .events import VIOLENT
 from .nlp import Analysis
+from .reporters import REPORT_VERB, clause_at, reporter_named, subject_np
 
-__all__ = ["Citation", "citation_in", "find_citations", "source_kind"]
+__all__ = ["Citation", "citation_in", "find_citations", "phrase_kind", "source_kind"]
 
 _ANAPHOR = re.compile(
     r"(?:the\s+)?(?:publication|newspaper|paper|news agency|agency|outlet|broadcaster|network|channel|daily|"
@@ -23,29 +28,25 @@ _ANAPHOR = re.compile(
 _INTRO = re.compile(
     r"\b(?:according to|as per|as reported by|reported by|cited by|quoted by|"
     r"(?:told|telling|speaking to|speaking with|in an interview with"
-    r"|in a statement to)(?=\s+(?:the\s+)?[A-Z]))"
+    r"|in a statement to)(?=\s+(?:the\s+)?(?-i:[A-Z])))"
     r"\s+(?:the\s+)?(?:(?:statement|report|reports|account|figures?|data|estimates?|tally)\s+(?:of|by|from)\s+"
     r"(?:the\s+)?)?",
     re.IGNORECASE,
 )
-_VERB_AFTER = re.compile(
-    r"\s+(?:has\s+|had\s+|have\s+)?(?:reported|reports|reveals|revealed|said|says|stated|states|announced|"
-    r"speculated|confirmed|quoted|cited|published|wrote|writes)\b"
+_MEDIA_VERB = re.compile(r"\b(?:reveals|revealed|published|wrote|writes|speculated|cited|quoted)\b")
+_MEDIA_PHRASE = re.compile(
+    r"\b(?:television|TV|radio|news agency|newspaper|broadcaster|media|press agency|channel)$", re.IGNORECASE
 )
-_GENERIC = re.compile(
-    r"(?:state media|state television|state TV|activists"
-    r"|officials|witnesses|residents|rescuers|medics|doctors|"
-    r"local sources|sources|monitors|a monitoring group|the monitor|police|the police|the military|the army|"
-    r"the ministry|health officials|hospital officials)\b",
+_OFFICIAL_HEAD = re.compile(
+    r"\b(?:officials?|police|ministry|department|office|directorate|authorit(?:y|ies)|army|military|command|"
+    r"agency|service|services|forces|spokes(?:man|woman|person)|coroner|prosecutors?|hospital|observatory|"
+    r"monitor|government)$",
     re.IGNORECASE,
 )
-
-
-_PHRASE = re.compile(
-    r"(?:(?:provincial|local|regional|state|city|national|district|military|government)\s+)?"
-    r"(?:[a-z]+\s+){0,2}(?:office|ministry|department|directorate|authorit(?:y|ies)|officials?|"
-    r"committee|council|agency|service|command|sources|staff|monitor|observatory|spokes(?:man|woman))\b"
-)
+_TOLL = re.compile(r"\b(?:toll|casualt\w+|victims|bodies|survivors|hospitali[sz]ed)\b", re.IGNORECASE)
+_STANCE_WORDS = re.compile(r"\b(?:responsib\w*|blam\w*|behind|accus\w*)\b", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"(?:it|they|he|she|we|i|you|this|that|there|which|who)\b", re.IGNORECASE)
+_INTRO_END = re.compile(r"[,.;:!?\"“”(]|\s+(?:on|in|at|that|who|which|after|when|as|and)\s")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ def source_kind(kind: ActorKind) -> str:
     return "institution"
 
 
+def phrase_kind(phrase: str) -> str:
+    if _MEDIA_PHRASE.search(phrase):
+        return "media"
+    if _OFFICIAL_HEAD.search(phrase):
+        return "institution"
+    return "other"
+
+
 def _named_at(an: Analysis, pos: int, actors: ActorIndex) -> tuple[str, str, int, int] | None:
     """The named source starting at ``pos``: (canonical name, kind, start, end)."""
     for m in an.mentions:
@@ -83,41 +92,89 @@ def _named_at(an: Analysis, pos: int, actors: ActorIndex) -> tuple[str, str, int
     return None
 
 
-def find_citations(an: Analysis, actors: ActorIndex) -> list[Citation]:
+def _intro_phrase(an: Analysis, pos: int) -> tuple[int, int] | None:
+    """The unnamed source after "according to": "the provincial health office", "the text of the deal"."""
     text = an.text
-    found: list[Citation] = []
+    stop = _INTRO_END.search(text, pos, min(len(text), pos + 80))
+    end = stop.start() if stop else min(len(text), pos + 80)
+    while end > pos and text[end - 1].isspace():
+        end -= 1
+    words = text[pos:end].split()
+    if not words or len(words) > 7 or _PRONOUN_START.match(text, pos):
+        return None
+    if not any(tag.startswith("NN") for _, tag in an.tags_in(pos, end)):
+        return None
+    if not an.tag_at(end - 1).startswith("NN"):
+        return None
+    return pos, end
+
+
+def _factual(an: Analysis, start: int, end: int) -> bool:
+    """What is reported in ``text[start:end]`` is about the event (violence, casualties), not a stance."""
+    chunk = an.text[start:end]
+    return bool(VIOLENT.search(chunk) or _TOLL.search(chunk)) and not _STANCE_WORDS.search(chunk)
+
+
+def _quote_in(an: Analysis, start: int, end: int) -> bool:
+    return any(qs < end and start < qe for qs, qe in an.quoted)
+
+
+def _from_intros(an: Analysis, actors: ActorIndex, found: list[Citation]) -> None:
+    text = an.text
     for m in _INTRO.finditer(text):
+        if an.in_quote(m.start()):
+            continue
         pos = m.end()
         named = _named_at(an, pos, actors)
         if named:
             found.append(Citation(named[0], named[1], named[2], named[3], m.start()))
             continue
         ana = _ANAPHOR.match(text, pos)
-        if ana:
+        if ana and ana.end() - pos >= 4:
             prev = [c for c in found if c.kind == "media" and c.at < m.start()]
             if prev:
                 found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, m.start()))
             continue
-        gen = _GENERIC.match(text, pos) or _PHRASE.match(text, pos)
-        if gen and gen.group().strip():
-            found.append(Citation(gen.group(), "other", gen.start(), gen.end(), m.start()))
-    for a in actors.actors:
-        if a.kind in (ActorKind.PERSON, ActorKind.STATE, ActorKind.OTHER):
+        phrase = _intro_phrase(an, pos)
+        if phrase is not None:
+            rep = reporter_named(an, actors, *phrase)
+            kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
+            found.append(Citation(rep.name, kind, phrase[0], phrase[1], m.start()))
+
+
+def _from_subjects(an: Analysis, actors: ActorIndex, found: list[Citation]) -> None:
+    """Subjects of reporting verbs: "local officials said", "the health office put the death toll at"."""
+    text = an.text
+    verbs = [*REPORT_VERB.finditer(text), *_MEDIA_VERB.finditer(text)]
+    for v in sorted(verbs, key=lambda m: m.start()):
+        if an.in_quote(v.start()) or not an.tag_at(v.start()).startswith("VB"):
             continue
-        for s, e in a.mentions:
-            if not an.in_quote(s) and _VERB_AFTER.match(text, e):
-                found.append(Citation(a.name, source_kind(a.kind), s, e, e))
-    for m in _GENERIC.finditer(text):
-        if not an.in_quote(m.start()) and _VERB_AFTER.match(text, m.end()):
-            found.append(Citation(m.group(), "other", m.start(), m.end(), m.end()))
-    for m in re.finditer(
-        r"\b(?:the\s+)?(?:news agency|publication|newspaper)(?=" + _VERB_AFTER.pattern + ")",
-        text,
-        re.IGNORECASE,
-    ):
-        prev = [c for c in found if c.kind == "media" and c.at < m.start()]
-        if prev:
-            found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, m.start()))
+        cs, ce = clause_at(an, v.start())
+        np = subject_np(an, cs, v.start())
+        if np is None:
+            continue
+        ana = _ANAPHOR.fullmatch(text, np[0], np[1])
+        if ana:
+            prev = [c for c in found if c.kind == "media" and c.at < np[0]]
+            if prev:
+                found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, np[0]))
+            continue
+        rep = reporter_named(an, actors, *np)
+        kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
+        if rep.kind is ActorKind.STATE:
+            continue
+        quoted = _quote_in(an, cs, ce)
+        official = kind == "institution" and bool(_OFFICIAL_HEAD.search(rep.name))
+        stance = bool(_STANCE_WORDS.search(text, v.end(), ce))  # an attribution of blame: a perpetrator's
+        if kind == "media" or ((official or _factual(an, v.end(), ce)) and not quoted and not stance):
+            found.append(Citation(rep.name, kind, np[0], np[1], v.start()))
+
+
+def find_citations(an: Analysis, actors: ActorIndex) -> list[Citation]:
+    found: list[Citation] = []
+    _from_intros(an, actors, found)
+    found.sort(key=lambda c: c.at)
+    _from_subjects(an, actors, found)
     found.sort(key=lambda c: c.at)
     return found
 

@@ -65,6 +65,7 @@ def test_a_run_compared_with_itself_passes(run) -> None:
     assert cmp.passed and cmp.shared_cases == run.case_ids
     assert all(m.diff in (0.0, None) and not m.worse for m in cmp.metrics)
     assert {m.status for m in cmp.metrics} <= {"same", "n/a"}
+    assert [m.key for m in cmp.metrics] == metric_order(run.report.metrics)
     assert cmp.metrics[0].key == "schema.valid"
 
 
