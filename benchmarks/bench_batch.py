@@ -89,6 +89,9 @@ def child(jobs: int, base_url: str, inputs: Path, work: Path, profile: bool) -> 
     else:
         done = runner.run(items)
     elapsed = time.perf_counter() - started
+    errors = (work / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    if errors:
+        result["first_error"] = json.loads(errors[0]).get("error")
     cpu = time.process_time() - cpu_started  # all threads of this process: the event loop and workers
     result.update(
         elapsed_s=round(elapsed, 4),
@@ -152,6 +155,7 @@ def measure(n_articles: int, jobs_list: Sequence[int], reps: int, *, profile: bo
                     "cpu_ms_per_brief": round(1000 * mid["cpu_s"] / max(1, mid["done"]), 1),
                     "cpu_bound_ceiling_per_s": round(mid["done"] / mid["cpu_s"], 1) if mid["cpu_s"] else None,
                     "peak_rss_mb": max(r["maxrss_mb"] for r in runs),
+                    **({"first_error": mid["first_error"]} if "first_error" in mid else {}),
                 }
             )
         top = rows[-1]

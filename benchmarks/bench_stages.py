@@ -134,6 +134,21 @@ def breakdown(docs: Sequence[Doc]) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
+def spacy_components(docs: Sequence[Doc]) -> dict[str, float]:
+    """Milliseconds per article of each spaCy component the extractor runs (tokenizer included)."""
+    from summariser.extract.nlp import get_nlp
+
+    nlp = get_nlp()
+    stages = Stages()
+    for d in docs:
+        with stages.time("tokenizer"):
+            doc = nlp.make_doc(d.text)
+        for name, proc in nlp.pipeline:
+            with stages.time(name):
+                doc = proc(doc)
+    return {k: round(1000 * v / len(docs), 2) for k, v in stages.seconds.items()}
+
+
 def corpus_result(name: str, docs: Sequence[Doc], reps: int) -> dict[str, Any]:
     runs = [one_pass(docs) for _ in range(reps)]
     rates = [len(docs) / r.seconds["total"] for r in runs]
@@ -165,6 +180,7 @@ def measure(
     one_pass(evals[:1])  # first-call costs (lazy imports, regex compiles) stay out of the measurement
     corpora = [corpus_result("eval cases", evals, reps), corpus_result("PolNeAR dev", polnear, reps)]
     steps = breakdown(list(evals) + list(polnear))
+    components = spacy_components(list(evals) + list(polnear))
     worst = min(c["articles_per_s"]["median"] for c in corpora)
     result: dict[str, Any] = {
         "goal": f">= {GOAL:g} articles/s on one core (extract + ground + render, spaCy loaded once)",
@@ -176,6 +192,7 @@ def measure(
         "reps": reps,
         "corpora": corpora,
         "steps_ms_per_article (all articles, one pass)": steps,
+        "spacy_components_ms_per_article": components,
         "loadavg_end": loadavg(),
         "maxrss_mb": maxrss_mb(),
     }

@@ -10,6 +10,9 @@ Quote recall: gold direct quotes overlapped by at least one segment of a predict
 Quote precision: predicted quotes with a segment overlapping some gold direct-quote Content (a quoted
 stretch nobody annotated as attributed speech, e.g. a scare quote, counts against precision).
 
+Calibration: how often the speakers the rules call decided are right, and for the ones left open (the
+model step asks about those) whether the right speaker is among the candidates offered.
+
 Speaker accuracy, over matched gold quotes that have a Source (the predicted quote overlapping most):
 - named/nominal source: correct when the gold Source text and the predicted speaker (its name or the text
   at its speaker span) share a content token (case-folded, stop words and role words such as "said" left
@@ -85,6 +88,11 @@ class Tally:
     spk_correct: int = 0
     pron_total: int = 0
     pron_correct: int = 0
+    decided_total: int = 0
+    decided_correct: int = 0
+    open_total: int = 0  # speaker left undecided (the model step would be asked)
+    open_correct: int = 0  # ... and the rules' first guess is right anyway
+    open_in_candidates: int = 0  # ... and the right speaker is among the candidates offered
     errors: list[str] = field(default_factory=list)
 
 
@@ -172,12 +180,21 @@ def score_article(
             ok = bool(prior) and bool(_tokens(prior[-1]) & _tokens(said))
         t.spk_total += 1
         t.spk_correct += ok
+        if best.speaker_decided:
+            t.decided_total += 1
+            t.decided_correct += ok
+        else:
+            t.open_total += 1
+            t.open_correct += ok
+            options = [*best.speaker_candidates, best.speaker or ""]
+            t.open_in_candidates += ok or any(_tokens(gold.source) & _tokens(o) for o in options)
         if pronoun:
             t.pron_total += 1
             t.pron_correct += ok
         if not ok:
             t.errors.append(
                 f"{name}: speaker gold={gold.source!r} pred={best.speaker!r} quote={best.text[:50]!r}"
+                + ("" if best.speaker_decided else f" (open; candidates {best.speaker_candidates})")
             )
 
 
@@ -236,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"speaker accuracy {acc:.3f} ({t.spk_correct}/{t.spk_total}); pronoun sources "
         f"{t.pron_correct}/{t.pron_total}"
+    )
+    dec = t.decided_correct / t.decided_total if t.decided_total else 0.0
+    print(
+        f"decided by the rules: {t.decided_total} (accuracy {dec:.3f}); left open: {t.open_total} "
+        f"(first guess right {t.open_correct}, right speaker among the candidates {t.open_in_candidates})"
     )
     return 0
 

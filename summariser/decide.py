@@ -94,6 +94,7 @@ class DecideResult:
     prompts: list[list[Message]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    adopt: bool = True
 
 
 @dataclass
@@ -177,6 +178,17 @@ def _speaker_question(i: int, q: DraftQuote, text: str, aligner: Aligner) -> Que
     def apply(answer: str | None, result: DecideResult) -> None:
         quote = result.draft.quotes[i]
         fallback = candidates[0]
+        if answer and answer != UNKNOWN and not result.adopt:
+            # a weak model votes, it does not override: disagreement is flagged for the editor
+            if answer.casefold() != fallback.casefold():
+                result.warnings.append(
+                    f"speaker of quote q{i + 1} is uncertain: the rules chose {fallback!r}, "
+                    f"the model {answer!r}; the rules' choice is kept — check it"
+                )
+            if quote.speaker != fallback:
+                quote.set_speaker(fallback, decided=False)
+            result.choices.append(Choice("speaker", i, options, answer, fallback, "rules"))
+            return
         if answer and answer != UNKNOWN:
             spans = quote.speaker_spans if quote.speaker == answer else []
             quote.set_speaker(answer, *spans, decided=True, by_model=True)
@@ -206,6 +218,12 @@ def _event_question(draft: Draft, text: str) -> Question:
             result.choices.append(Choice("event_type", None, options, None, draft.event_type.value, "rules"))
             return
         chosen = EventType(answer)
+        if not result.adopt:
+            if chosen != result.draft.event_type:
+                result.warnings.append(f"event type is uncertain: the rules found no clear type; the model "
+                                       f"suggests {answer!r} (not applied)")
+            result.choices.append(Choice("event_type", None, options, answer, draft.event_type.value, "rules"))
+            return
         if chosen != result.draft.event_type:
             result.draft.event_type = chosen
             result.draft.sub_type = DEFAULT_SUB_TYPE[chosen]
@@ -244,6 +262,12 @@ def _certainty_question(i: int, name: str, spans: list[Span], text: str, aligner
         if answer is None:
             result.warnings.append(f"model gave no usable certainty for perpetrator {name!r}; kept 'unknown'")
             result.choices.append(Choice("certainty", i, options, None, UNKNOWN, "rules"))
+            return
+        if not result.adopt:
+            if answer != UNKNOWN:
+                result.warnings.append(f"certainty for perpetrator {name!r} is unknown to the rules; the model "
+                                       f"suggests {answer!r} (not applied)")
+            result.choices.append(Choice("certainty", i, options, answer, UNKNOWN, "rules"))
             return
         result.draft.perpetrators[i].certainty = Certainty(answer)
         result.choices.append(Choice("certainty", i, options, answer, answer, "llm"))
@@ -325,9 +349,14 @@ def decide(
     *,
     ask_event_type: bool | None = None,
     kinds: Collection[str] = KINDS,
+    adopt: bool = True,
 ) -> DecideResult:
-    """Ask ``backend`` the open questions about ``draft`` (a copy is updated; the input is untouched)."""
-    result = DecideResult(draft=draft.model_copy(deep=True))
+    """Ask ``backend`` the open questions about ``draft`` (a copy is updated; the input is untouched).
+
+    ``adopt=False`` (a weak model): answers are votes, not overrides; where the model disagrees with the
+    rules, the rules' answer is kept and a warning flags the item for the editor.
+    """
+    result = DecideResult(draft=draft.model_copy(deep=True), adopt=adopt)
     for q in plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds):
         _settle(q, _complete(backend, q), result)
         follow = _follow_up(q, result, text, draft.event_type)
@@ -343,9 +372,10 @@ async def adecide(
     *,
     ask_event_type: bool | None = None,
     kinds: Collection[str] = KINDS,
+    adopt: bool = True,
 ) -> DecideResult:
     """Async ``decide``: independent questions are sent concurrently (a local backend serialises them)."""
-    result = DecideResult(draft=draft.model_copy(deep=True))
+    result = DecideResult(draft=draft.model_copy(deep=True), adopt=adopt)
     questions = plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds)
     completions = await asyncio.gather(*(_acomplete(backend, q) for q in questions))
     for q, completion in zip(questions, completions, strict=True):

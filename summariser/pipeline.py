@@ -135,7 +135,7 @@ class Summariser:
         elif backend.mode == "choices":
             from .decide import decide
 
-            decided = decide(draft_x, article.text, backend)
+            decided = decide(draft_x, article.text, backend, adopt=getattr(backend, "trust_choices", True))
             self._tally_decide(tally, decided)
             result = self._ground(decided.draft, article, Origin.EXTRACTOR, None, tally)
         else:

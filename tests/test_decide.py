@@ -191,3 +191,26 @@ def test_async_variant_matches() -> None:
     assert asyn.draft.model_dump() == sync.draft.model_dump()
     assert asyn.prompts == sync.prompts and asyn.usage == sync.usage
     assert asyn.draft.sub_type == "Mob violence"
+
+
+def test_weak_model_votes_and_disagreement_is_flagged_not_applied() -> None:
+    open_q = _quote(QUOTE, "Ada Brook", "Ben Cole")
+    agree_q = _quote("Nothing was agreed,", "Ada Brook", "Ben Cole")
+    fake = FakeBackend([{"speaker": "Ben Cole"}, {"speaker": "Ada Brook"}])
+    result = decide(_draft(open_q, agree_q), TEXT, fake, adopt=False)
+    assert len(fake.calls) == 2
+    assert [q.speaker for q in result.draft.quotes] == ["Ada Brook", "Ada Brook"]
+    assert not any(q.speaker_by_model for q in result.draft.quotes)
+    assert [c.origin for c in result.choices] == ["rules", "rules"]
+    assert len(result.warnings) == 1
+    assert "q1" in result.warnings[0] and "'Ben Cole'" in result.warnings[0] and "check it" in result.warnings[0]
+
+
+def test_weak_model_event_type_and_certainty_are_suggestions_only() -> None:
+    fake = FakeBackend([{"event_type": EventType.BATTLES.value}, {"certainty": "confirmed"}])
+    d = _draft(event_type=EventType.OTHER, perps=1)
+    result = decide(d, TEXT, fake, adopt=False)
+    assert result.draft.event_type == EventType.OTHER
+    assert result.draft.perpetrators[0].certainty == Certainty.UNKNOWN
+    assert any("suggests 'Battles'" in w for w in result.warnings)
+    assert any("suggests 'confirmed'" in w for w in result.warnings)

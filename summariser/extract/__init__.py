@@ -11,6 +11,7 @@ itself. Every item carries the character spans it was read from (``item.spans``;
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from ..draft import (
     Draft,
@@ -38,7 +39,7 @@ from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
 from .reporters import figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
-from .speakers import attribute
+from .speakers import attribute, pronoun_referent
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -82,7 +83,10 @@ def _draft(an: Analysis) -> Draft:
     ev_sents = event_sentences(an)
     places = event_places(an, pset, ev_sents)
     perps = find_perpetrators(an, actors)
-    figures = find_casualties(an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e))
+    pronoun = functools.partial(pronoun_referent, an, actors)
+    figures = find_casualties(
+        an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e, pronoun=pronoun)
+    )
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]

@@ -247,6 +247,8 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
     for m in an.mentions:
         if (m.start, m.end) in place_spans and m.label != "GPE":
             continue
+        if m.label in ("PERSON", "ORG") and not _name_like(m.text):
+            continue
         if m.label == "PERSON" and re.search(r"[A-Za-z]", m.text):
             persons.append(m)
         elif m.label == "ORG" and _person_like(m, text):
@@ -291,6 +293,7 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
         else:
             home.add(m)
     _add_government(an, actors)
+    actors = _merge_same_names(actors)
     _add_surnames(text, actors)
     for a in actors:
         a.mentions.sort()
@@ -328,6 +331,44 @@ def _described_kind(text: str, actor: ActorRec) -> ActorKind | None:
         if m and m.lastgroup:
             return _DESCRIBED_KIND[m.lastgroup]
     return None
+
+
+_NAME_PARTICLES = frozenset(
+    {"of", "for", "the", "and", "de", "del", "della", "da", "di", "du", "des", "al", "el", "bin", "ibn"}
+    | {"van", "von", "der", "le", "la", "y", "e", "on", "in", "at", "to"}
+)
+
+
+def _name_like(name: str) -> bool:
+    """A name as NER noise never is: no quotation marks, brackets or slashes, no glued sentence end, and
+    no lowercase word but a particle ("Council for National Dialogue", "Staffan de Mistura")."""
+    if re.search(r"[\"“”\[\]/|@#?!]|[a-z][.?!][A-Z]", name):
+        return False
+    words = re.split(r"\s+", name.strip())
+    if not words or (not words[0][:1].isupper() and words[0].lower() not in _NAME_PARTICLES):
+        return False
+    if len(words) > 1 and words[-1].lower() in _NAME_PARTICLES:  # "Belfast Brigade of"
+        return False
+    return all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_PARTICLES or re.match(r"\w+-", w)
+        for w in words
+    )
+
+
+def _merge_same_names(actors: list[ActorRec]) -> list[ActorRec]:
+    """One actor per name: the NER may call "Al-Monitor" a person in one sentence and an organisation in
+    the next; the mentions join the actor named more often (a person on a tie)."""
+    out: list[ActorRec] = []
+    for a in sorted(actors, key=lambda x: (-len(x.mentions), x.kind is not ActorKind.PERSON)):
+        home = next((b for b in out if b.name.casefold() == a.name.casefold()), None)
+        if home is None:
+            out.append(a)
+            continue
+        for span in a.mentions:
+            if span not in home.mentions:
+                home.mentions.append(span)
+        home.aliases += [x for x in a.aliases if x not in home.aliases and x != home.name]
+    return out
 
 
 _CAP_WORD = re.compile(r"(?<![\w-])[A-Z][\w-]*(?![\w-])")

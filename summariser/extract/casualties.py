@@ -1,5 +1,11 @@
 """Casualty figures: one entry per reported figure (killed, injured, missing, displaced, detained), with
 qualifier, victims and who reported it, plus a discrepancy entry where figures for one category disagree.
+
+Hospital figures: "20 people were taken to hospital" alone is not counted as injured (people are also taken
+to hospital in shock, or to be checked, and a hospital count is not comparable with a wounded count: it
+would make false discrepancies). It counts as injured only when the text says injuries: "taken to hospital
+with injuries", "treated for wounds"; such a count is a lower bound of the injured, so it never makes a
+discrepancy with a wounded count. "Detained in hospital" is not an arrest.
 """
 
 from __future__ import annotations
@@ -59,7 +65,8 @@ _AUX = (
     r"|allegedly|confirmed|feared|left|now|went|gone|remain|remained|remain)"
 )
 _AFTER = re.compile(
-    rf"^\s+(?P<vict>(?:(?!{_AUX}\b)[A-Za-z'’-]+\s+){{0,4}}?)(?:{_AUX}\s+)*(?P<verb>{_AFTER_VERB})\b",
+    rf"^\s+(?P<vict>(?:(?!(?:{_AUX}|and|or|but|while|as|than)\b)[A-Za-z'’-]+\s+){{0,4}}?)(?:{_AUX}\s+)*"
+    rf"(?P<verb>{_AFTER_VERB})\b",
     re.IGNORECASE,
 )
 _BEFORE = re.compile(
@@ -67,7 +74,8 @@ _BEFORE = re.compile(
     r"|injuring|injured|left|leaving|claimed the lives of|"
     r"death toll (?:\w+\s+){0,3}?(?:to|at|of)|(?:the )?deaths of|the lives of|bodies of|displacing|displaced|"
     r"arrested|detained|abducted|kidnapped)"
-    r"(?:\s+(?:at least|more than|about|some|nearly|almost|up to|around))?\s*$",
+    r"(?:\s+(?:another|a further|an additional|at least|more than|about|some|nearly|almost|up to|around))?"
+    r"\s*$",
     re.IGNORECASE,
 )
 _UNITS_AFTER = re.compile(
@@ -78,6 +86,14 @@ _UNITS_AFTER = re.compile(
     r"votes?|seats?|tons?|tonnes?|kg)\b",
     re.IGNORECASE,
 )
+_HOSPITAL_INJURED = re.compile(
+    rf"^\s+(?P<vict>(?:(?!(?:{_AUX}|and|or|but)\b)[A-Za-z'’-]+\s+){{0,3}}?)(?:{_AUX}\s+)*"
+    r"(?P<verb>(?:taken|rushed|brought|admitted|evacuated) to (?:a |the |local |nearby )?hospitals?"
+    r"(?: in [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?)? (?:with|for|suffering(?: from)?)|treated for)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:injuries|wounds|burns|fractures)\b",
+    re.IGNORECASE,
+)
+_IN_HOSPITAL = re.compile(r"\s+in\s+(?:a\s+|the\s+)?hospitals?\b", re.IGNORECASE)
 _CUMULATIVE = re.compile(
     r"\b(?:since (?:19|20)\d\d|since the (?:start|beginning)|civil war|the war has|the conflict has|"
     r"so far this year|in total|overall|the war,|the conflict,)",
@@ -114,7 +130,7 @@ _LEADING_FUNCTION = re.compile(r"(?:in|at|on|from|by|of|to|for|with|the|a|an)\b"
 _SUBSET = re.compile(
     r"\s+of\s+(?:the|them|those)\b(?:\s+(?:dead|killed|victims|wounded|injured))?", re.IGNORECASE
 )
-_SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\b")
+_SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+(?!of\b|from\b|in\b)[a-z]+)?)\b")
 _AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or)\s+$")
 
 
@@ -122,10 +138,13 @@ def _category_after(
     an: Analysis, num: NumberPhrase, sent_end: int
 ) -> tuple[CasualtyCategory | None, str | None]:
     text = an.text
-    after = _AFTER.match(text[num.end : sent_end])
+    after = _AFTER.match(text[num.end : sent_end]) or _HOSPITAL_INJURED.match(text[num.end : sent_end])
     if not after:
         return None, None
-    category = _CATEGORY.get(after.group("verb").lower())
+    if _IN_HOSPITAL.match(text, num.end + after.end()):
+        return None, None  # "detained in hospital": kept for treatment, not arrested
+    verb = after.group("verb").lower()
+    category = CasualtyCategory.INJURED if verb.startswith(("taken", "treated")) else _CATEGORY.get(verb)
     vict = after.group("vict").rstrip()
     victims = _victims(vict)
     last_word = num.end + after.start("vict") + vict.rfind(" ") + 1
@@ -183,10 +202,11 @@ def find_casualties(
     out: list[Figure] = []
     for sent_start, sent_end in an.sentences:
         found: list[Figure] = []
-        numbers = [n for n in find_numbers(text, sent_start, sent_end) if not _skip(text, n)]
+        numbers = [n for n in find_numbers(text, sent_start, sent_end, lower=an.lower) if not _skip(text, n)]
         for num in reversed(numbers):  # right to left: 'Three soldiers and dozens of insurgents were killed'
             subset = _SUBSET.match(text, num.end)
             category, victims = _category_after(an, num, sent_end)
+            treated = bool(_HOSPITAL_INJURED.match(text[num.end : sent_end]))  # a lower bound, no rival
             if category is None:
                 category, victims = _category_before(text, num, sent_start, sent_end)
             if category is None and found:
@@ -212,7 +232,7 @@ def find_casualties(
                 by,
                 bool(_CUMULATIVE.search(text, sent_start, sent_end)),
                 an.sentence_index(num.start),
-                subset=bool(subset),
+                subset=bool(subset) or treated,
                 reporter=rep,
             )
             found.append(fig)

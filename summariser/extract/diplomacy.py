@@ -51,6 +51,14 @@ _PROCESS_RES: list[tuple[re.Pattern[str], ProcessKind]] = [
         ProcessKind.SANCTIONS,
     ),
 ]
+_CUES = [
+    re.compile(r"talks|negotiations|peace process|peace conference|summit"),
+    re.compile(r"cease-?fire|truce|cessation of hostilities|armistice"),
+    re.compile(r"resolution"),
+    re.compile(r"agreement|accord|deal"),
+    re.compile(r"sanctions"),
+]
+_VENUE = re.compile(r"\s+(?:in|at)\s+(?P<post>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _STATUS: list[tuple[str, str]] = [
     (r"in effect|in place|took effect|came into effect|into force|in force|holding\b", "in effect"),
     (r"postpon\w*", "postponed"),
@@ -64,6 +72,11 @@ _STATUS: list[tuple[str, str]] = [
     (r"upcoming|anticipated|scheduled|due to (?:start|begin|resume)", "upcoming"),
     (r"\bagainst\b|\boppos\w*", "opposed"),
 ]
+_UNREAL = re.compile(
+    r"\b(?:(?:could|may|might|would|not|never)\s+(?:be\s+)?|(?:wants?|wanted|threatens?|threatened|risks?|"
+    r"hopes?|aims?|seeks?|trying)\s+(?:[\w'’]+\s+){0,3}?to\s+)$",
+    re.IGNORECASE,
+)
 _STATUS_RES = [(re.compile(p, re.IGNORECASE), label) for p, label in _STATUS]
 _PARTY_KINDS = (
     ActorKind.STATE,
@@ -94,16 +107,19 @@ def _statuses(an: Analysis, s: int, e: int) -> list[str]:
     window = an.text[lo:hi]
     hits = []
     for rx, label in _STATUS_RES:
-        m = rx.search(window)
-        if m:
-            hits.append((m.start(), label))
+        for m in rx.finditer(window):
+            if not _UNREAL.search(window, 0, m.start()):  # "want the truce to fail": not its status
+                hits.append((m.start(), label))
+                break
     return [label for _, label in sorted(hits)]
 
 
 def find_processes(an: Analysis, actors: ActorIndex) -> list[Process]:
     text = an.text
     found: list[Process] = []
-    for rx, kind in _PROCESS_RES:
+    for (rx, kind), cue in zip(_PROCESS_RES, _CUES, strict=True):
+        if not cue.search(an.lower):  # a cheap look for the head word before the costly pattern
+            continue
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
             written = m.group()
@@ -122,7 +138,14 @@ def find_processes(an: Analysis, actors: ActorIndex) -> list[Process]:
                 written = written[cut:]
             if not written:
                 continue
-            key = skeleton(mod) if mod else ""
+            venue = _VENUE.match(text, e) if kind is ProcessKind.TALKS and not mod else None
+            post = venue.group("post") if venue else None
+            if venue and an.mentions_in(venue.start("post"), venue.end("post"), ("GPE", "LOC", "FAC")):
+                e = venue.end()  # "the talks in Geneva": the venue names the process
+                written = text[s:e]
+            else:
+                post = None
+            key = skeleton(mod) if mod else (skeleton(post) if post else "")
             home = None
             for p in found:
                 if p.kind is not kind:

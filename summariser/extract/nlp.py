@@ -84,6 +84,18 @@ class Analysis:
         self._tok_starts = [t.idx for t in self.doc]
         self._tags = [t.tag_ for t in self.doc]
 
+    def tag(self, i: int) -> str:
+        """The Penn tag of token ``i``."""
+        return self._tags[i]
+
+    @functools.cached_property
+    def lower(self) -> str:
+        """The text lowercased, character for character (same offsets), for case-blind keyword search."""
+        low = self.text.lower()
+        if len(low) != len(self.text):  # a few characters lowercase to two ("İ"): keep those as they are
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
+        return low
+
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
 
@@ -116,7 +128,7 @@ class Analysis:
         i = self.token_index(offset)
         if i < 0 or offset >= self._tok_starts[i] + len(self.doc[i].text):
             return ""
-        return self._tags[i]
+        return self.tag(i)
 
     def tags_in(self, start: int, end: int) -> list[tuple[str, str]]:
         """(token text, tag) of the tokens wholly inside ``text[start:end]``."""
@@ -125,9 +137,29 @@ class Analysis:
         while i < len(self._tok_starts) and self._tok_starts[i] < end:
             tok = self.doc[i]
             if tok.idx + len(tok.text) <= end:
-                out.append((tok.text, self._tags[i]))
+                out.append((tok.text, self.tag(i)))
             i += 1
         return out
+
+    def tags_over(self, start: int, end: int) -> list[tuple[str, str]]:
+        """(token text, tag) of the tokens overlapping ``text[start:end]``."""
+        i = max(0, self.token_index(start))
+        out = []
+        while i < len(self._tok_starts) and self._tok_starts[i] < end:
+            tok = self.doc[i]
+            if tok.idx + len(tok.text) > start:
+                out.append((tok.text, self.tag(i)))
+            i += 1
+        return out
+
+    def first_tagged(self, start: int, end: int, tags: tuple[str, ...]) -> int | None:
+        """Offset of the first token in ``text[start:end]`` whose tag is one of ``tags``."""
+        i = bisect.bisect_left(self._tok_starts, start)
+        while i < len(self._tok_starts) and self._tok_starts[i] < end:
+            if self.tag(i) in tags:
+                return self._tok_starts[i]
+            i += 1
+        return None
 
     def noun_phrase_before(self, end: int, floor: int) -> tuple[int, int] | None:
         """The noun phrase ending at ``end`` (modifiers, compounds and possessives, no determiner), extended
@@ -138,13 +170,13 @@ class Analysis:
         i = self.token_index(end - 1)
         if i < 0 or self._tok_starts[i] < floor or self._tok_starts[i] + len(self.doc[i].text) != end:
             return None
-        if not self._tags[i].startswith("NN"):
+        if not self.tag(i).startswith("NN"):
             return None
         j = i
         while j - 1 >= 0 and self._tok_starts[j - 1] >= floor:
-            tag, word = self._tags[j - 1], self.doc[j - 1].text
-            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and j - 2 >= 0 and self._tags[j - 2] == "HYPH"):
-                if tag == "HYPH" and (j - 2 < 0 or self._tags[j - 2] in ("DT", "IN")):
+            tag, word = self.tag(j - 1), self.doc[j - 1].text
+            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and j - 2 >= 0 and self.tag(j - 2) == "HYPH"):
+                if tag == "HYPH" and (j - 2 < 0 or self.tag(j - 2) in ("DT", "IN")):
                     break
                 j -= 1
                 continue
@@ -164,16 +196,16 @@ class Analysis:
         to the end of a named entity it starts ("the Belfast Brigade of the Provisional IRA")."""
         i = bisect.bisect_left(self._tok_starts, start)
         n = len(self._tok_starts)
-        while i < n and self._tags[i] in ("DT", "PRP$") and self._tok_starts[i] < ceil:
+        while i < n and self.tag(i) in ("DT", "PRP$") and self._tok_starts[i] < ceil:
             i += 1
         if i >= n or self._tok_starts[i] >= ceil:
             return None
         first = i
         last_noun = -1
         while i < n and self._tok_starts[i] < ceil:
-            tag, word = self._tags[i], self.doc[i].text
+            tag, word = self.tag(i), self.doc[i].text
             inside = any(m.start < self._tok_starts[i] < m.end for m in self.mentions)
-            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and i > first and self._tags[i - 1] == "HYPH"):
+            if tag in _NP_TAGS or (tag in ("VBN", "VBG") and i > first and self.tag(i - 1) == "HYPH"):
                 if tag.startswith("NN"):
                     last_noun = i
                 i += 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..brief import Certainty
 from .actors import ActorIndex, ActorRec
-from .events import VIOLENT
+from .events import CASUALTY_WORDS, VIOLENT
 from .nlp import Analysis
 from .reporters import clause_at, reporter_named, subject_np
 
@@ -149,6 +149,15 @@ _RULES: list[tuple[re.Pattern[str], str, Certainty, bool]] = [
     ),
     (
         re.compile(
+            r"\b(?:had been|have been|has been|was|were)\s+(?:fired|launched|carried out|planted|detonated|"
+            r"set off|committed|perpetrated|conducted)\s+by\s+"
+        ),
+        "after",
+        Certainty.CONFIRMED,
+        False,
+    ),
+    (
+        re.compile(
             r"\s+(?:confirmed|acknowledged|admitted)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
             r"(?:carried out|conducted|launched)"
         ),
@@ -172,6 +181,11 @@ _RULES: list[tuple[re.Pattern[str], str, Certainty, bool]] = [
         False,
     ),
 ]
+_NARRATIVE = _RULES[-1][0]
+_REPORTED = re.compile(
+    r"\b(?:said|says|claimed|claims|alleged|alleges|accused|insisted|maintained|argued|told|believes|"
+    r"believed)\b"
+)
 _KEYS = re.compile(
     r"\b(?:suspected|alleged|apparent|presumed|responsib\w*|behind|blam\w*|accus\w*|held|holds?|claimed|"
     r"denie[sd]|deny|rejected|rejects|carried out|conducted|launched|confirmed|acknowledged|admitted|"
@@ -236,7 +250,7 @@ def _about_the_event(an: Analysis, end: int, ceil: int) -> bool:
     comp = _COMPLEMENT.match(an.text, end, ceil)
     if comp is None:
         return True
-    return VIOLENT.search(an.text, comp.end(), min(ceil, comp.end() + 80)) is not None
+    return VIOLENT.search(an.lower, comp.end(), min(ceil, comp.end() + 80)) is not None
 
 
 def _negated(an: Analysis, s: int) -> bool:
@@ -268,10 +282,22 @@ def _matches(
             else:
                 np = subject_np(an, max(cs, ws), m.start() + len(m.group()) - len(m.group().lstrip()))
                 spans = [t for t in [_trim(an, *np) if np else None] if t]
+            narrative = rx is _NARRATIVE
+            if narrative and not (an.sentence_index(ws) < 3 or CASUALTY_WORDS.search(an.lower, ws, we)):
+                continue  # "launched its offensive last year": background, not this event's perpetrator
             cert = certainty
-            if certainty is Certainty.CONFIRMED and _HEDGE.search(text, cs, m.start()):
-                cert = Certainty.SUSPECTED
             by: str | None = None
+            reported = None
+            if certainty is Certainty.CONFIRMED:
+                reported = next(
+                    (v for v in _REPORTED.finditer(text, ws, m.start()) if not an.in_quote(v.start())), None
+                )
+            if reported is not None:  # "the army said the shells were fired by insurgents"
+                cert = Certainty.SUSPECTED
+                subj = subject_np(an, max(cs, ws), reported.start())
+                by = reporter_named(an, actors, *subj).name if subj else None
+            elif certainty is Certainty.CONFIRMED and _HEDGE.search(text, cs, m.start()):
+                cert = Certainty.SUSPECTED
             if attributing:
                 subj = subject_np(an, cs, m.start())
                 if subj is not None:
@@ -281,7 +307,6 @@ def _matches(
                     continue
                 if attributing and where == "after" and not _about_the_event(an, span[1], ce):
                     continue
-                narrative = where == "before" and certainty is Certainty.CONFIRMED
                 if narrative and not _agentive(an, actors, *span):
                     continue
                 out.append((span, cert, by))
@@ -324,8 +349,10 @@ def find_perpetrators(an: Analysis, actors: ActorIndex) -> list[Perp]:
 
 
 def _covering(actors: ActorIndex, s: int, e: int) -> ActorRec | None:
-    """The actor one of whose mentions covers the head (last word) of ``text[s:e]``."""
+    """The actor named by ``text[s:e]``: one of its mentions ends the phrase and is the whole phrase or a
+    name ("the armed separatist group ETA"); a generic head ("the Red Hand militia") stays as written."""
     for a in actors.actors:
-        if any(ms <= e - 1 < me and ms >= s for ms, me in a.mentions):
-            return a
+        for ms, me in a.mentions:
+            if me == e and s <= ms and (ms == s or a.label not in ("GOV", "ARMED")):
+                return a
     return None

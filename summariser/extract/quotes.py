@@ -49,8 +49,9 @@ describing
 """.replace("\n", "").split("|")
     if w
 )
-VERB_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(v) for v in sorted(set(REPORTING_VERBS), key=len, reverse=True)) + r")\b",
+_VERB_ALTERNATIVES = "|".join(re.escape(v) for v in sorted(set(REPORTING_VERBS), key=len, reverse=True))
+VERB_RE = re.compile(  # not inside a compound: "so-called", "self-described"
+    r"(?<![\w-])(?:" + _VERB_ALTERNATIVES + r")\b",
     re.IGNORECASE,
 )
 _ATTRIBUTION_ONLY = re.compile(r"^[\s,:;—–-]*[^\"“”]{0,120}?$")

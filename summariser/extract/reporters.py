@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..brief import ActorKind
@@ -27,9 +28,10 @@ REPORT_VERB = re.compile(
     r"(?:put|puts|putting|gave|gives|giving|raised|raises|raising|revised|revises|set|sets|updated|updates|"
     r"brought|brings|bringing)(?=\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,2}(?:toll|figure|number|count)\b))\b"
 )
-_ACCORDING = re.compile(r"\b(?:according to|as reported by|as per|citing)\s+", re.IGNORECASE)
+_ACCORDING = re.compile(r"\b(?:according to|as reported by|as per)\s+", re.IGNORECASE)
 _DET = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:it|they|he|she|we|i|you|this|that|who|which)$", re.IGNORECASE)
+_PRONOUN_BEFORE = re.compile(r"\b(he|she|they|it)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _TRAILING_RB = re.compile(
     r"(?:\s+(?:has|have|had|also|later|earlier|then|now|previously|separately|initially|again|officially|"
     r"publicly|had\s+earlier))+\s*$"
@@ -80,17 +82,22 @@ def subject_np(an: Analysis, floor: int, verb_start: int) -> tuple[int, int] | N
         tok = an.doc[i] if i >= 0 else None
         if tok is None or tok.idx + len(tok.text) != end or tok.idx < floor:
             break
-        if not (tok.tag_ == "RB" or tok.lower_ in _AUX):
+        if not (an.tag(i) == "RB" or tok.lower_ in _AUX):
             break
         end = tok.idx
         while end > floor and text[end - 1].isspace():
             end -= 1
+    end = _before_time(an, floor, end)
     if end > floor and text[end - 1] == ",":  # an apposition: "X, a UK-based monitoring group,"
         np = _apposition_subject(an, floor, end)
     else:
         np = an.noun_phrase_before(end, floor)
         if np is not None:
-            np = _coordinated(an, floor, np)
+            np = _attached(an, floor, _coordinated(an, floor, np))
+    if np is None and re.search(r"\s(?:and|but)$", text[floor:end]):  # "X rejected it and [said]"
+        first = an.first_tagged(floor, end, _FINITE)
+        if first is not None and first > floor:
+            return subject_np(an, floor, first)
     if np is None:
         return None
     s, e = np
@@ -100,6 +107,26 @@ def subject_np(an: Analysis, floor: int, verb_start: int) -> tuple[int, int] | N
     if _PRONOUN.match(text[s:e]):
         return None
     return s, e
+
+
+def _before_time(an: Analysis, floor: int, end: int) -> int:
+    """``end`` moved before a time phrase: "Norvane's military on Monday [denied]"."""
+    for m in an.mentions_in(floor, end, ("DATE", "TIME")):
+        if m.end == end:
+            pre = re.search(r"\s+(?:on|in|at|last|early|late|this|since)?\s*$", an.text[floor : m.start])
+            cut = floor + pre.start() if pre else m.start
+            return cut if cut > floor else end
+    return end
+
+
+def _attached(an: Analysis, floor: int, np: tuple[int, int]) -> tuple[int, int]:
+    """A noun phrase governed by a preposition belongs to the one before it: "a surgeon at the hospital",
+    "a spokesman for the army" (the whole phrase is the subject)."""
+    m = re.search(r"(?:^|\s)(?:at|of|from|for|with|in)\s+(?:the\s+|a\s+|an\s+)?$", an.text[floor : np[0]])
+    if m is None or m.start() == 0:
+        return np
+    left = an.noun_phrase_before(floor + m.start(), floor)
+    return (left[0], np[1]) if left is not None else np
 
 
 def _named(an: Analysis, s: int, e: int) -> bool:
@@ -126,10 +153,10 @@ def _apposition_subject(an: Analysis, floor: int, end: int) -> tuple[int, int] |
         lead = text[inner_s : inner[0]].strip().lower() if inner else "x"
         if inner and lead in ("", "the") and _named(an, *inner):
             return inner
-        if _OPENER.match(text, inner_s):
+        if _OPENER.match(text, inner_s) or an.tag_at(inner_s) in ("VBG", "VBN"):
             head = an.noun_phrase_before(c, floor)
             if head is not None:
-                return head
+                return _attached(an, floor, head)
     return None
 
 
@@ -172,7 +199,12 @@ def _verb_ok(an: Analysis, pos: int) -> bool:
     return an.tag_at(pos).startswith("VB") and not an.in_quote(pos)
 
 
-def _in_clause(an: Analysis, actors: ActorIndex, cs: int, ce: int, num_start: int) -> Reporter | None:
+Resolve = Callable[[str, int, int], str | None]
+
+
+def _in_clause(
+    an: Analysis, actors: ActorIndex, cs: int, ce: int, num_start: int, pronoun: Resolve | None
+) -> Reporter | None:
     text = an.text
     for acc in _ACCORDING.finditer(text, cs, ce):
         if an.in_quote(acc.start()):
@@ -197,6 +229,11 @@ def _in_clause(an: Analysis, actors: ActorIndex, cs: int, ce: int, num_start: in
                 np = _after_subject(an, m.end(), ce)
         if np is not None:
             return reporter_named(an, actors, *np)
+        pron = _PRONOUN_BEFORE.search(text, max(cs, m.start() - 12), m.start())
+        if pron and pronoun is not None:
+            name = pronoun(pron.group(1).lower(), pron.start(1), pron.end(1))
+            if name:
+                return Reporter(name, pron.start(1), pron.end(1), ActorKind.PERSON)
     return None
 
 
@@ -206,21 +243,20 @@ def _np_end(an: Analysis, start: int, ceil: int) -> int:
     return start + (stop.start() if stop else ceil - start)
 
 
-def figure_reporter(an: Analysis, actors: ActorIndex, start: int, end: int) -> Reporter | None:
-    """Who reports the figure at ``text[start:end]``: its clause's reporter, else the sentence's."""
+def figure_reporter(
+    an: Analysis, actors: ActorIndex, start: int, end: int, pronoun: Resolve | None = None
+) -> Reporter | None:
+    """Who reports the figure at ``text[start:end]``: its clause's reporter, else the sentence's (another
+    clause's, the nearest before it first). ``pronoun(word, start, end)`` names who "he"/"she" is."""
     ss, se = an.sentence_at(start)
     parts = clauses(an, ss, se)
     own = next(((a, b) for a, b in parts if a <= start < b), (ss, se))
-    found = _in_clause(an, actors, own[0], own[1], start)
+    found = _in_clause(an, actors, own[0], own[1], start, pronoun)
     if found is not None:
         return found
-    first, last = parts[0], parts[-1]
-    if own != first and _ACCORDING.match(an.text, first[0]):
-        found = _in_clause(an, actors, first[0], first[1], first[1])
+    i = parts.index(own) if own in parts else 0
+    for a, b in [*reversed(parts[:i]), *parts[i + 1 :]]:
+        found = _in_clause(an, actors, a, b, b if (a, b) in parts[:i] else a, pronoun)
         if found is not None:
             return found
-    if own != last:
-        tail = list(REPORT_VERB.finditer(an.text, last[0], last[1]))
-        if tail and not an.text[tail[-1].end() : last[1]].strip(" .!?\n\"”"):
-            return _in_clause(an, actors, last[0], last[1], last[0])
     return None

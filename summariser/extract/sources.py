@@ -44,6 +44,17 @@ _OFFICIAL_HEAD = re.compile(
     re.IGNORECASE,
 )
 _TOLL = re.compile(r"\b(?:toll|casualt\w+|victims|bodies|survivors|hospitali[sz]ed)\b", re.IGNORECASE)
+_VOICE_OF = re.compile(
+    r"(?:\w+\s+)?(?:spokes(?:man|woman|person)|officials?|sources?|representatives?|officers?|members?)\s+"
+    r"(?:for|of|at|from|in|with)\s+(?:the\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+_INDEFINITE = re.compile(r"\b(?:a|an|one)\s+$", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\b(?:\d[\d,.]*|dozens|hundreds|thousands|scores|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|forty|fifty|hundred)\b",
+    re.IGNORECASE,
+)
 _STANCE_WORDS = re.compile(r"\b(?:responsib\w*|blam\w*|behind|accus\w*)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"(?:it|they|he|she|we|i|you|this|that|there|which|who)\b", re.IGNORECASE)
 _INTRO_END = re.compile(r"[,.;:!?\"“”(]|\s+(?:on|in|at|that|who|which|after|when|as|and)\s")
@@ -111,7 +122,7 @@ def _intro_phrase(an: Analysis, pos: int) -> tuple[int, int] | None:
 
 def _factual(an: Analysis, start: int, end: int) -> bool:
     """What is reported in ``text[start:end]`` is about the event (violence, casualties), not a stance."""
-    chunk = an.text[start:end]
+    chunk = an.lower[start:end]
     return bool(VIOLENT.search(chunk) or _TOLL.search(chunk)) and not _STANCE_WORDS.search(chunk)
 
 
@@ -159,6 +170,11 @@ def _from_subjects(an: Analysis, actors: ActorIndex, found: list[Citation]) -> N
             if prev:
                 found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, np[0]))
             continue
+        voice = _VOICE_OF.match(text, np[0], np[1])  # "a spokesman for the army": the army
+        if voice:
+            np = (voice.end(), np[1])
+        elif _INDEFINITE.search(text, max(0, np[0] - 4), np[0]) and not _OFFICIAL_HEAD.search(text, *np):
+            continue  # "a surgeon at the hospital said": an unnamed witness, not a cited source
         rep = reporter_named(an, actors, *np)
         kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
         if rep.kind is ActorKind.STATE:
@@ -166,7 +182,8 @@ def _from_subjects(an: Analysis, actors: ActorIndex, found: list[Citation]) -> N
         quoted = _quote_in(an, cs, ce)
         official = kind == "institution" and bool(_OFFICIAL_HEAD.search(rep.name))
         stance = bool(_STANCE_WORDS.search(text, v.end(), ce))  # an attribution of blame: a perpetrator's
-        if kind == "media" or ((official or _factual(an, v.end(), ce)) and not quoted and not stance):
+        facts = _factual(an, v.end(), ce) or (official and _NUMBER.search(text, v.end(), ce) is not None)
+        if kind == "media" or (facts and not quoted and not stance):
             found.append(Citation(rep.name, kind, np[0], np[1], v.start()))
 
 

@@ -152,3 +152,12 @@ def test_mode_full_needs_a_big_model_and_context() -> None:
     assert small_long.mode == "choices" and small_long.context_window == 32768 and not small_long.bundled
     assert LlamaBackend(model_path=bundled_model_path(), mode="full").mode == "full"
     assert small_long._llm is None  # nothing loaded until the first call
+
+
+def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
+    from summariser.backends.llama_backend import LlamaBackend
+    from summariser.settings import Settings
+
+    backend = LlamaBackend(Settings(model="local"))
+    assert backend.bundled and backend.mode == "choices" and backend.trust_choices is False
+    assert backend.loads == 0  # constructing does not load the weights

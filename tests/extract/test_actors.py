@@ -68,3 +68,27 @@ def test_states_only_outside_locative_phrases() -> None:
     actors = _actors("Russia and Turkey agreed a deal on Monday. Fighting continued in Syria.")
     assert actors["Russia"].kind is ActorKind.STATE
     assert "Syria" not in actors
+
+
+def test_monitoring_group_is_not_media_and_uk_based_is_not_a_state() -> None:
+    text = (
+        "The Balkan Monitor for Civil Liberties, a UK-based monitoring group, said 12 people died. "
+        "The Daily Herald reported the same figure."
+    )
+    actors = _actors(text)
+    assert actors["Balkan Monitor for Civil Liberties"].kind is ActorKind.OTHER
+    assert actors["Daily Herald"].kind is ActorKind.MEDIA
+    assert "UK" not in actors
+
+
+def test_apposition_gives_the_kind() -> None:
+    text = "Radio Sahel, a local broadcaster, and the Amber Front, an armed group, both issued statements."
+    actors = _actors(text)
+    assert actors["Radio Sahel"].kind is ActorKind.MEDIA
+    assert actors["Amber Front"].kind is ActorKind.ARMED_GROUP
+
+
+def test_police_are_not_folded_into_the_government() -> None:
+    text = "The government promised an inquiry. The police said two officers were hurt."
+    actors = _actors(text)
+    assert "government" in actors and "police" in actors

@@ -96,3 +96,56 @@ def test_different_victim_groups_are_no_discrepancy() -> None:
 def test_victims_must_be_a_noun() -> None:
     (c,) = _cas("Nine unexplained deaths were reported in the camp.")
     assert (c.category, c.count, c.victims) == (CasualtyCategory.KILLED, 9, None)
+
+
+def test_verb_before_wins_over_a_later_verb_across_and() -> None:
+    found = _cas("The raid, which killed four guards and injured more than 30, lasted an hour.")
+    assert [(c.category, c.count, c.as_written) for c in found] == [
+        (CasualtyCategory.KILLED, 4, "four"),
+        (CasualtyCategory.INJURED, 30, "more than 30"),
+    ]
+
+
+def test_another_and_a_further() -> None:
+    found = _cas("The gunmen killed 6 guards and wounded another 9.")
+    assert [(c.category, c.count) for c in found] == [
+        (CasualtyCategory.KILLED, 6),
+        (CasualtyCategory.INJURED, 9),
+    ]
+
+
+def test_hospital_counts_only_with_injuries() -> None:
+    text = (
+        "Fourteen people were taken to hospital with burn injuries. More than 40 were taken to hospital "
+        "in the capital, and 8 others were detained in hospital overnight."
+    )
+    found = _cas(text)
+    assert [(c.category, c.count) for c in found] == [(CasualtyCategory.INJURED, 14)]
+
+
+def test_clause_reporters_and_discrepancy_sources() -> None:
+    text = (
+        "The Korvan civil protection agency put the death toll at 17, but the Steppe Monitor for Human "
+        "Rights, an Austria-based monitoring group, said 23 civilians had died."
+    )
+    found = _cas(text)
+    assert [(c.count, c.reported_by) for c in found] == [
+        (17, "Korvan civil protection agency"),
+        (23, "Steppe Monitor for Human Rights"),
+    ]
+
+
+def test_pronoun_reporter_resolves_to_the_person() -> None:
+    text = "Union leader Mara Quist spoke outside the court.\nShe said 15 strikers had been arrested."
+    (c,) = _cas(text)
+    assert (c.category, c.count, c.reported_by) == (CasualtyCategory.DETAINED, 15, "Mara Quist")
+
+
+def test_a_treated_count_is_no_rival_to_the_wounded_count() -> None:
+    text = "The blast wounded 35 people, the army said. Doctors said 12 were treated for shrapnel wounds."
+    draft = extract(text)
+    assert [(c.category, c.count) for c in draft.casualties] == [
+        (CasualtyCategory.INJURED, 35),
+        (CasualtyCategory.INJURED, 12),
+    ]
+    assert draft.discrepancies == []

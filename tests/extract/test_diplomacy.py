@@ -59,3 +59,15 @@ def test_next_steps() -> None:
 def test_nothing_diplomatic() -> None:
     draft = extract("A fire destroyed a warehouse near the port on Monday.")
     assert draft.processes == [] and draft.next_steps == []
+
+
+def test_talks_named_by_their_venue() -> None:
+    draft = extract("The Green Alliance said it was quitting the talks in Valletta after the shelling.")
+    (talks,) = [p for p in draft.processes if p.kind is ProcessKind.TALKS]
+    assert talks.name == "talks in Valletta"
+
+
+def test_a_wished_for_outcome_is_not_a_status() -> None:
+    text = 'The truce agreed last month is holding. "Some want the truce to fail," the mediator said.'
+    (truce,) = extract(text).processes
+    assert truce.status is not None and "failed" not in truce.status

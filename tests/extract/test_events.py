@@ -109,3 +109,13 @@ def test_no_perpetrator() -> None:
 
 def test_adjective_is_not_a_perpetrator() -> None:
     assert _perps("An apparent deadly attack on the base killed 4 soldiers.") == []
+
+
+def test_deaths_without_an_event_rule_leave_the_type_open_for_the_model() -> None:
+    from summariser.decide import plan
+
+    text = "Eleven people have died of cholera in the river villages since June, health workers said."
+    draft = extract(text)
+    assert draft.event_type is EventType.OTHER and draft.sub_type is None
+    kinds = [q.kind for q in plan(draft, text)]
+    assert "event_type" in kinds  # the model step is asked only because the rules did not fire

@@ -55,3 +55,39 @@ def test_dateline_country_and_generic_place_words() -> None:
     assert "Zeltravia" not in names  # an unknown country from the dateline is the country, not a place
     korvan = next(loc for loc in draft.locations if loc.name.lower() == "korvan")
     assert korvan.country == "Zeltravia"
+
+
+def test_adjective_country_is_no_place_and_no_country_of_the_event() -> None:
+    text = (
+        "A mortar round killed 5 people in the village of Dravik on Sunday, a France-based rights group said. "
+        "The group has tracked the war for years."
+    )
+    draft = extract(text)
+    (loc,) = draft.locations
+    assert loc.name == "Dravik"
+    assert loc.country is None  # "France-based" says where the group is, not where the shelling was
+    assert "France" not in {a.name for a in draft.actors}
+
+
+def test_country_comes_from_the_place_context() -> None:
+    text = (
+        "The British charity said on Monday it was worried. Shelling killed 7 people in the Moldovan "
+        "town of Ruvesti, local officials said. In London, ministers met to discuss aid."
+    )
+    (loc,) = extract(text).locations
+    assert (loc.name, loc.country) == ("Ruvesti", "Moldova")
+
+
+def test_country_named_only_as_an_actor_is_not_the_event_country() -> None:
+    text = "Germany condemned the attack. A bomb killed 3 people in Tarbuk on Friday."
+    (loc,) = extract(text).locations
+    assert loc.country is None
+
+
+def test_hospital_town_is_a_location() -> None:
+    text = (
+        "A rocket hit a school in the town of Bosk on Monday, killing 4 children. More than 30 people "
+        "were taken to hospital in the nearby city of Varun Tel."
+    )
+    names = [loc.name for loc in extract(text).locations]
+    assert names == ["Bosk", "Varun Tel"]

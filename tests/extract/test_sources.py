@@ -22,3 +22,38 @@ def test_outlets_institutions_and_anaphors() -> None:
 
 def test_no_sources() -> None:
     assert extract("The river flooded the lower town after three days of rain.").sources == []
+
+
+def _sources(text: str) -> dict[str, str]:
+    draft = extract(text)
+    for s in draft.sources:
+        assert s.spans
+    return {s.name: s.kind for s in draft.sources}
+
+
+def test_officials_keep_their_modifiers_and_each_clause_its_source() -> None:
+    text = (
+        "Eight people were killed in the blast, provincial health officials said. The Ostra rescue service "
+        "put the death toll at 10, but the Delta Watch for Civil Rights, a Dutch-based monitoring group, "
+        "said 13 people had died."
+    )
+    sources = _sources(text)
+    assert sources == {
+        "provincial health officials": "institution",
+        "Ostra rescue service": "institution",
+        "Delta Watch for Civil Rights": "other",
+    }
+
+
+def test_stances_quotes_and_anonymous_witnesses_are_not_sources() -> None:
+    text = (
+        "The Liberty Party said it would boycott the vote. The Justice Ministry said rebels were responsible "
+        'for the bombing. "We ran when the blast came," a shopkeeper said. A nurse at the clinic said the '
+        "blast shattered every window."
+    )
+    assert _sources(text) == {}
+
+
+def test_according_to_an_unnamed_body() -> None:
+    sources = _sources("Two bridges were destroyed, according to the regional transport authority.")
+    assert sources == {"regional transport authority": "institution"}

@@ -118,3 +118,41 @@ def test_interrupted_quote_speaker() -> None:
     (q,) = _quotes(text)
     assert q.speaker == "Paul Adams"
     assert q.text == "The road is mined, so nobody should try to cross it tonight."
+
+
+def test_so_called_is_no_reporting_verb_and_the_object_is_no_speaker() -> None:
+    text = (
+        "Mayor Ruth Adler said on Friday that the governor once described the so-called Harbour Plan as "
+        '"a model for the region" before dropping it.'
+    )
+    (q,) = _quotes(text)
+    assert q.speaker != "Harbour Plan"
+
+
+def test_pronoun_at_the_end_of_a_longer_phrase() -> None:
+    text = (
+        "My aunt Clara Weiss is 90 now.\n"
+        'She has mellowed, but even now she still says things such as, "Nobody ever thanked me for it."'
+    )
+    (q,) = _quotes(text)
+    assert q.speaker == "Clara Weiss"
+
+
+def test_next_sentence_attributes_only_when_it_opens_with_the_attribution() -> None:
+    text = (
+        'Senator Paul Ruiz posted a video calling for calm "without delay." The senator plans to visit '
+        "the city on Monday, according to a campaign aide."
+    )
+    (q,) = _quotes(text)
+    assert q.speaker != "a campaign aide"
+
+
+def test_undecided_speaker_gets_names_from_its_sentence_as_candidates() -> None:
+    text = (
+        "Anna Berg spoke first at the rally.\n\n"
+        "Later Tomas Lind thanked the volunteers and welcomed the mayor, \"my oldest friend.\""
+    )
+    (q,) = _quotes(text)
+    assert not q.speaker_decided
+    assert "Tomas Lind" in q.speaker_candidates
+    assert q.speaker == q.speaker_candidates[0]
