@@ -24,7 +24,7 @@ from .gazetteer import (
 from .nlp import Analysis, Mention
 from .roles import read_roles
 
-__all__ = ["ActorIndex", "ActorRec", "build_actors", "initials", "org_kind"]
+__all__ = ["ActorIndex", "ActorRec", "build_actors", "initials", "name_like", "org_kind"]
 
 _GOV = (
     r"(?:government|regime|army|military|armed forces|air force"
@@ -247,7 +247,7 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
     for m in an.mentions:
         if (m.start, m.end) in place_spans and m.label != "GPE":
             continue
-        if m.label in ("PERSON", "ORG") and not _name_like(m.text):
+        if m.label in ("PERSON", "ORG") and not name_like(m.text):
             continue
         if m.label == "PERSON" and re.search(r"[A-Za-z]", m.text):
             persons.append(m)
@@ -313,7 +313,8 @@ _DESCRIBED = re.compile(
     r"television(?: channel| station)?|channel|outlet|daily|weekly|website|news site|radio(?: station)?)|"
     r"(?P<other>monitoring group|monitor|watchdog|rights group|charity|aid group|aid agency|NGO|"
     r"non-governmental organi[sz]ation|think tank|research group|observatory|advocacy group)|"
-    r"(?P<armed>militia|armed group|rebel group|insurgent group|jihadist group|militant group|faction)|"
+    r"(?P<armed>militia|armed group|(?:rebel|insurgent|jihadist|militant|separatist|armed|paramilitary)"
+    r" (?:group|movement|organi[sz]ation|force|alliance)|faction)|"
     r"(?P<political>party|coalition|movement|alliance|opposition group|bloc))\b"
 )
 _DESCRIBED_KIND = {
@@ -339,12 +340,14 @@ _NAME_PARTICLES = frozenset(
 )
 
 
-def _name_like(name: str) -> bool:
+def name_like(name: str) -> bool:
     """A name as NER noise never is: no quotation marks, brackets or slashes, no glued sentence end, and
     no lowercase word but a particle ("Council for National Dialogue", "Staffan de Mistura")."""
-    if re.search(r"[\"“”\[\]/|@#?!]|[a-z][.?!][A-Z]", name):
+    if re.search(r"[\"“”\[\]/|@#?!+]|[a-z][.?!][A-Z]", name):
         return False
     words = re.split(r"\s+", name.strip())
+    if all(w.islower() for w in words):
+        return True  # a body written in lowercase: "national human rights commission"
     if not words or (not words[0][:1].isupper() and words[0].lower() not in _NAME_PARTICLES):
         return False
     if len(words) > 1 and words[-1].lower() in _NAME_PARTICLES:  # "Belfast Brigade of"

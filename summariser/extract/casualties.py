@@ -183,7 +183,9 @@ def _skip(text: str, num: NumberPhrase) -> bool:
         return True  # a year
     if _UNITS_AFTER.match(text, num.end) or (num.start > 0 and text[num.start - 1] in "$£€#"):
         return True
-    return num.as_written.lower() in ("one", "a few", "several") and not re.match(
+    vague = num.as_written.lower() in ("one", "a few", "several")
+    after_verb = re.search(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$", text[: num.start])
+    return vague and not after_verb and not re.match(
         r"\s+(?:person|people|man|woman|child|civilian|soldier)", text[num.end :]
     )
 

@@ -202,6 +202,30 @@ def _is_scare_quote(text: str, quote: RawQuote) -> bool:
     return not re.search(r"(?:said|says|told|added|asked|replied|wrote|tweeted)\s*[:,]?\s*$", before)
 
 
+_TITLE_BEFORE = re.compile(r"\b(?:on|told|to)\s+(?:[A-Z][\w.&]*(?:'s|’s)\s+|the\s+)?$")
+_TITLE_AFTER = re.compile(
+    r"[,.]?\s+(?:show|program|programme|broadcast|host|anchor|interview|series|podcast|film|documentary|"
+    r"book|song|album|forum|event)\b"
+)
+_MINOR = frozenset({"of", "the", "and", "in", "on", "a", "an", "to", "for", "at", "with"})
+
+
+def _is_title(text: str, quote: RawQuote) -> bool:
+    """A programme or work named in quotation marks ('appeared on "Face the Nation"', '"Morning Joe" host'):
+    every word capitalised, after "on"/"told" or before "show", "host", "program" ...; slogans stay."""
+    if len(quote.segments) > 1:
+        return False
+    seg = quote.segments[0]
+    inner = text[seg.start : seg.end].strip().rstrip(".,")
+    words = inner.split()
+    if not 1 <= len(words) <= 6 or inner[-1:] in "!?" or not words[0][:1].isupper():
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w in _MINOR for w in words):
+        return False
+    end = seg.close + 1 if seg.close is not None else seg.end
+    return bool(_TITLE_BEFORE.search(text, max(0, seg.open - 40), seg.open) or _TITLE_AFTER.match(text, end))
+
+
 def _continues(text: str, prev: RawQuote, seg: Segment) -> bool:
     """Does ``seg`` continue ``prev`` after an interruption like "he added"?"""
     if not _attribution_between(text, prev.segments[-1], seg) or _has_own_attribution(text, seg):
@@ -226,7 +250,10 @@ def find_quotes(text: str, speech: Callable[[int, int], bool] | None = None) -> 
             continue
         quotes.append(RawQuote(segs))
     kept = [
-        q for q in quotes if not _is_scare_quote(text, q) or (speech is not None and speech(q.start, q.end))
+        q
+        for q in quotes
+        if not _is_title(text, q)
+        and (not _is_scare_quote(text, q) or (speech is not None and speech(q.start, q.end)))
     ]
     for q in kept:  # a trailing comma belongs to the sentence, not to the quote
         last = q.segments[-1]

@@ -27,6 +27,10 @@ _PRE = re.compile(
 )
 _APPOSITION = re.compile(r",\s+(?P<app>[^,;:\"“”()\n]{2,90}?)\s*(?=,|\.|;|\n|$)")
 _SPLIT = re.compile(r"\s+(?:for|of|at|with|to|in)\s+(?:the\s+)?")
+_OCCUPATION = re.compile(
+    r"(?:a|an)\s+(?:\d+-year-old\s+)?(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"(?=\s+(?:who|whose|from|at|in|with|whom|living|working)\b|\s*$)"
+)
 _DET = re.compile(r"^(?:the|a|an|its|his|her|their)\s+", re.IGNORECASE)
 
 
@@ -46,10 +50,26 @@ def resolve_affiliation(index: ActorIndex, written: str) -> str:
     return written
 
 
-def _from_apposition(app: str, an: Analysis, start: int, index: ActorIndex) -> tuple[str, str | None] | None:
-    app = _DET.sub("", app.strip())
-    if not _ROLE_RE.search(app) or re.match(r"(?:who|which|that|whose|where|when)\b", app, re.IGNORECASE):
+def _described(app: str, an: Analysis, start: int) -> str | None:
+    """An occupation that is no listed role word: "a shopkeeper whose stall faces the station"."""
+    m = _OCCUPATION.match(app)
+    if m is None:
         return None
+    words = m.group("np")
+    at = start + m.start("np") + len(words) - len(words.split()[-1])
+    if not an.tag_at(at).startswith("NN") or any(w[:1].isupper() for w in words.split()):
+        return None
+    return words
+
+
+def _from_apposition(app: str, an: Analysis, start: int, index: ActorIndex) -> tuple[str, str | None] | None:
+    if re.match(r"(?:who|which|that|whose|where|when)\b", app.strip(), re.IGNORECASE):
+        return None
+    if not _ROLE_RE.search(app):
+        lead = len(app) - len(app.lstrip())
+        job = _described(app.lstrip(), an, start + lead)
+        return (job, None) if job else None
+    app = _DET.sub("", app.strip())
     if len(app.split()) > 9:
         return None
     parts = _SPLIT.split(app, maxsplit=1)

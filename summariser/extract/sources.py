@@ -29,8 +29,8 @@ _INTRO = re.compile(
     r"\b(?:according to|as per|as reported by|reported by|cited by|quoted by|"
     r"(?:told|telling|speaking to|speaking with|in an interview with"
     r"|in a statement to)(?=\s+(?:the\s+)?(?-i:[A-Z])))"
-    r"\s+(?:the\s+)?(?:(?:statement|report|reports|account|figures?|data|estimates?|tally)\s+(?:of|by|from)\s+"
-    r"(?:the\s+)?)?",
+    r"\s+(?:the\s+|an?\s+)?(?:(?:\w+\s+)?(?:statement|report|reports|account|figures?|data|estimates?|tally)"
+    r"\s+(?:of|by|from)\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
 _MEDIA_VERB = re.compile(r"\b(?:reveals|revealed|published|wrote|writes|speculated|cited|quoted)\b")
@@ -55,7 +55,11 @@ _NUMBER = re.compile(
     r"eleven|twelve|twenty|thirty|forty|fifty|hundred)\b",
     re.IGNORECASE,
 )
-_STANCE_WORDS = re.compile(r"\b(?:responsib\w*|blam\w*|behind|accus\w*)\b", re.IGNORECASE)
+_STANCE_WORDS = re.compile(
+    r"\b(?:responsib\w*|blam\w*|behind|accus\w*|den(?:y|ies|ied)"
+    r"|(?:fired|carried out|launched|planted) by)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_START = re.compile(r"(?:it|they|he|she|we|i|you|this|that|there|which|who)\b", re.IGNORECASE)
 _INTRO_END = re.compile(r"[,.;:!?\"“”(]|\s+(?:on|in|at|that|who|which|after|when|as|and)\s")
 
@@ -120,6 +124,20 @@ def _intro_phrase(an: Analysis, pos: int) -> tuple[int, int] | None:
     return pos, end
 
 
+def _head(phrase: str) -> str:
+    """The phrase without its prepositional tail: "surgeon at the hospital" -> "surgeon"."""
+    return re.split(r"\s+(?:at|of|from|for|in|with|on)\s+", phrase, maxsplit=1)[0]
+
+
+def _conjuncts(an: Analysis, s: int, e: int) -> list[tuple[int, int]]:
+    """ "police and hospital officials": each source on its own (a name with "and" stays whole)."""
+    text = an.text
+    m = re.search(r"\s+and\s+", text[s:e])
+    if m is None or any(x.start < s + m.start() and s + m.end() < x.end for x in an.mentions_in(s, e)):
+        return [(s, e)]
+    return [(s, s + m.start()), (s + m.end(), e)]
+
+
 def _factual(an: Analysis, start: int, end: int) -> bool:
     """What is reported in ``text[start:end]`` is about the event (violence, casualties), not a stance."""
     chunk = an.lower[start:end]
@@ -137,6 +155,9 @@ def _from_intros(an: Analysis, actors: ActorIndex, found: list[Citation]) -> Non
             continue
         pos = m.end()
         named = _named_at(an, pos, actors)
+        whole = _intro_phrase(an, pos)
+        if named and whole and whole[1] > named[3]:  # "the army's northern command", not "army"
+            named = None
         if named:
             found.append(Citation(named[0], named[1], named[2], named[3], m.start()))
             continue
@@ -146,7 +167,7 @@ def _from_intros(an: Analysis, actors: ActorIndex, found: list[Citation]) -> Non
             if prev:
                 found.append(Citation(prev[-1].name, "media", prev[-1].start, prev[-1].end, m.start()))
             continue
-        phrase = _intro_phrase(an, pos)
+        phrase = whole
         if phrase is not None:
             rep = reporter_named(an, actors, *phrase)
             kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
@@ -173,18 +194,23 @@ def _from_subjects(an: Analysis, actors: ActorIndex, found: list[Citation]) -> N
         voice = _VOICE_OF.match(text, np[0], np[1])  # "a spokesman for the army": the army
         if voice:
             np = (voice.end(), np[1])
-        elif _INDEFINITE.search(text, max(0, np[0] - 4), np[0]) and not _OFFICIAL_HEAD.search(text, *np):
+        elif _INDEFINITE.search(text, max(0, np[0] - 4), np[0]) and not _OFFICIAL_HEAD.search(
+            _head(text[np[0] : np[1]])
+        ):
             continue  # "a surgeon at the hospital said": an unnamed witness, not a cited source
-        rep = reporter_named(an, actors, *np)
-        kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
-        if rep.kind is ActorKind.STATE:
-            continue
+        # what is reported: the words after the verb, or before the subject ("..., police said.")
+        ts, te = (v.end(), ce) if len(text[v.end() : ce].split()) > 2 else (cs, np[0])
         quoted = _quote_in(an, cs, ce)
-        official = kind == "institution" and bool(_OFFICIAL_HEAD.search(rep.name))
-        stance = bool(_STANCE_WORDS.search(text, v.end(), ce))  # an attribution of blame: a perpetrator's
-        facts = _factual(an, v.end(), ce) or (official and _NUMBER.search(text, v.end(), ce) is not None)
-        if kind == "media" or (facts and not quoted and not stance):
-            found.append(Citation(rep.name, kind, np[0], np[1], v.start()))
+        stance = bool(_STANCE_WORDS.search(text, ts, te))  # an attribution of blame: a perpetrator's
+        for part in _conjuncts(an, *np):
+            rep = reporter_named(an, actors, *part)
+            kind = source_kind(rep.kind) if rep.kind else phrase_kind(rep.name)
+            if rep.kind is ActorKind.STATE:
+                continue
+            official = kind == "institution" and bool(_OFFICIAL_HEAD.search(_head(rep.name)))
+            facts = _factual(an, ts, te) or (official and _NUMBER.search(text, ts, te) is not None)
+            if kind == "media" or (facts and not quoted and not stance):
+                found.append(Citation(rep.name, kind, part[0], part[1], v.start()))
 
 
 def find_citations(an: Analysis, actors: ActorIndex) -> list[Citation]:

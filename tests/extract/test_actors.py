@@ -3,7 +3,7 @@ from __future__ import annotations
 from summariser.brief import ActorKind
 from summariser.draft import DraftActor
 from summariser.extract import extract
-from summariser.extract.actors import initials, org_kind
+from summariser.extract.actors import initials, name_like, org_kind
 
 
 def _actors(text: str) -> dict[str, DraftActor]:
@@ -91,4 +91,19 @@ def test_apposition_gives_the_kind() -> None:
 def test_police_are_not_folded_into_the_government() -> None:
     text = "The government promised an inquiry. The police said two officers were hurt."
     actors = _actors(text)
-    assert "government" in actors and "police" in actors
+    assert "police" not in actors["government"].aliases and "police" in actors
+    draft = extract(text)
+    assert {s.name for s in draft.sources} == {"police"}  # the source is the police, not "government"
+
+
+def test_noise_is_no_actor_but_a_lowercase_body_is() -> None:
+    names = set(_actors("Share on Facebook google+ Tumblr. The Free Army met the Harbour Council."))
+    assert names == {"Free Army", "Harbour Council"}
+    assert name_like("national election commission") and name_like("Staffan de Mistura")
+    assert not name_like("Belfast Brigade of") and not name_like("FILE - Omar Said")
+    assert not name_like('job?"Ruritania') and not name_like("Vorderbruggen[897")
+
+
+def test_occupation_from_an_apposition() -> None:
+    text = '"The roof fell in," said Dara Noor, a baker whose shop faces the square. Noor was unhurt.'
+    assert _actors(text)["Dara Noor"].role == "baker"

@@ -59,8 +59,8 @@ def test_dateline_country_and_generic_place_words() -> None:
 
 def test_adjective_country_is_no_place_and_no_country_of_the_event() -> None:
     text = (
-        "A mortar round killed 5 people in the village of Dravik on Sunday, a France-based rights group said. "
-        "The group has tracked the war for years."
+        "A mortar round killed 5 people in the village of Dravik on Sunday, a France-based rights group "
+        "said. The group has tracked the war for years."
     )
     draft = extract(text)
     (loc,) = draft.locations

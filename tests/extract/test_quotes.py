@@ -77,3 +77,13 @@ def test_no_quotes() -> None:
 def test_trailing_comma_left_out() -> None:
     text = '"The hospital has run out of fuel," a doctor said.'
     assert _texts(text) == ["The hospital has run out of fuel"]
+
+
+def test_programme_titles_are_not_quotes_but_slogans_are() -> None:
+    text = (
+        'The senator said on "Evening Report With Dana" that taxes would rise. Her slogan, "Work Pays '
+        'Again," appeared on every poster, and she called the plan "a betrayal of voters."'
+    )
+    found = [q.text(text) for q in find_quotes(text, speech=lambda s, e: True)]
+    assert "Evening Report With Dana" not in found
+    assert "Work Pays Again" in found and "a betrayal of voters." in found

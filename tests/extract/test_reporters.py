@@ -39,9 +39,9 @@ def test_each_figure_binds_to_its_own_clause() -> None:
 
 
 def test_trailing_attribution_covers_the_sentence() -> None:
-    text = "At least 7 villagers were killed and 20 hurt when the dam burst on Friday, district officials said."
-    assert _reporter(text, "At least 7") == "district officials"
-    assert _reporter(text, "20") == "district officials"
+    text = "At least 7 villagers were killed and 20 hurt when the dam burst on Friday, local officials said."
+    assert _reporter(text, "At least 7") == "local officials"
+    assert _reporter(text, "20") == "local officials"
 
 
 def test_a_clause_without_reporter_takes_the_sentence_one() -> None:

@@ -57,3 +57,25 @@ def test_stances_quotes_and_anonymous_witnesses_are_not_sources() -> None:
 def test_according_to_an_unnamed_body() -> None:
     sources = _sources("Two bridges were destroyed, according to the regional transport authority.")
     assert sources == {"regional transport authority": "institution"}
+
+
+def test_trailing_attribution_conjuncts_and_statement_from() -> None:
+    text = (
+        "A shell hit the ferry terminal, killing one porter, harbour authorities said. Two drivers were wounded, "
+        "firefighters and hospital staff said. Nine guards died, according to a statement from the navy's "
+        "eastern command."
+    )
+    assert set(_sources(text)) == {
+        "harbour authorities",
+        "firefighters",
+        "hospital staff",
+        "navy's eastern command",
+    }
+
+
+def test_denials_and_unnamed_people_at_an_institution_are_not_sources() -> None:
+    text = (
+        "The coast guard denied that its boats fired on the village. A doctor at the district hospital "
+        "said the shelling lasted an hour."
+    )
+    assert _sources(text) == {}
