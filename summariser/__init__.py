@@ -1,8 +1,8 @@
 """summariser: grounded, structured incident briefs from news reports.
 
-    >>> from summariser import summarise
-    >>> brief = summarise(text)            # offline by default
-    >>> brief.quotes[0].speaker
+>>> from summariser import summarise
+>>> brief = summarise(text)            # offline by default
+>>> brief.quotes[0].speaker
 """
 
 from __future__ import annotations
@@ -12,23 +12,23 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__",
+    "ConfigError",
+    "ContextLengthError",
+    "EndpointError",
+    "EvalError",
+    "GenerationError",
     "IncidentBrief",
+    "InputError",
+    "ModelError",
     "Settings",
     "Summariser",
     "SummariserError",
-    "InputError",
-    "ConfigError",
-    "ModelError",
-    "EndpointError",
-    "GenerationError",
-    "ContextLengthError",
-    "EvalError",
-    "summarise",
+    "__version__",
     "asummarise",
-    "render_markdown",
-    "render_json",
     "render_html",
+    "render_json",
+    "render_markdown",
+    "summarise",
 ]
 
 # Light at import time: `summariser --help` must not load spaCy, llama.cpp or openai.

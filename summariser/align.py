@@ -13,13 +13,34 @@ from dataclasses import dataclass
 
 from .brief import Alignment
 
-__all__ = ["Aligner", "Match", "normalise", "fold_char"]
+__all__ = ["Aligner", "Match", "fold_char", "normalise"]
 
 _FOLD = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": ".",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2026": ".",
 }
 _WS = re.compile(r"\s+")
 
@@ -82,7 +103,9 @@ class Aligner:
         needle_s = needle.strip()
         if not needle_s:
             return []
-        found = [Match(m.start(), m.end(), Alignment.EXACT) for m in re.finditer(re.escape(needle_s), self.text)]
+        found = [
+            Match(m.start(), m.end(), Alignment.EXACT) for m in re.finditer(re.escape(needle_s), self.text)
+        ]
         if found:
             return found
         n = normalise(needle_s)

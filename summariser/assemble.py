@@ -59,7 +59,9 @@ def _actors(g: Grounder, draft: Draft, fallback: Draft | None, origin: Origin, p
         for a in pool:
             names = [a.name, *a.aliases]
             if any(any(same_actor(n, m) for n in names for m in [x.name, *x.aliases]) for x in out):
-                existing = next(x for x in out if any(same_actor(n, m) for n in names for m in [x.name, *x.aliases]))
+                existing = next(
+                    x for x in out if any(same_actor(n, m) for n in names for m in [x.name, *x.aliases])
+                )
                 for n in names:
                     if n not in existing.aliases and n != existing.name and g.find(n, fuzzy=False):
                         existing.aliases.append(n)
@@ -75,8 +77,17 @@ def _actors(g: Grounder, draft: Draft, fallback: Draft | None, origin: Origin, p
             aliases = [n for n in g.names([x for x in names if x != name], p, f"actor {name!r} alias")]
             if src == Origin.EXTRACTOR and origin == Origin.LLM:
                 p.warnings.append(f"actor {name!r} added from the extractor (the model missed it)")
-            out.append(Actor(id="", name=name, aliases=aliases, kind=a.kind, role=a.role,
-                             affiliation=a.affiliation, evidence=ev))
+            out.append(
+                Actor(
+                    id="",
+                    name=name,
+                    aliases=aliases,
+                    kind=a.kind,
+                    role=a.role,
+                    affiliation=a.affiliation,
+                    evidence=ev,
+                )
+            )
     for i, actor in enumerate(out, 1):
         actor.id = f"a{i}"
     return out
@@ -96,7 +107,7 @@ def _quotes(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -> l
                 continue
             twin = next((x for x in quotes if _overlaps(x, cand)), None)
             if twin is None:
-                p.warnings.append(f"quote \"{cand.text[:40]}…\" added from the extractor (the model missed it)")
+                p.warnings.append(f'quote "{cand.text[:40]}…" added from the extractor (the model missed it)')
                 quotes.append(cand)
             elif twin.speaker is None and cand.speaker:
                 p.warnings.append(f"{twin.id}: speaker taken from the extractor ({cand.speaker})")
@@ -108,16 +119,20 @@ def _quotes(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -> l
     return quotes
 
 
-def _casualties(g: Grounder, draft: Draft, fallback: Draft | None, origin: Origin,
-                p: Problems) -> list[CasualtyFigure]:
+def _casualties(
+    g: Grounder, draft: Draft, fallback: Draft | None, origin: Origin, p: Problems
+) -> list[CasualtyFigure]:
     out = [c for c in (g.casualty(x, p, origin) for x in draft.casualties) if c is not None]
     if fallback is not None and fallback is not draft:
         for x in fallback.casualties:
-            if not any(c.category == x.category and c.count == x.count and c.count_min == x.count_min
-                       for c in out):
+            if not any(
+                c.category == x.category and c.count == x.count and c.count_min == x.count_min for c in out
+            ):
                 c = g.casualty(x, Problems(), Origin.EXTRACTOR)
                 if c is not None:
-                    p.warnings.append(f"figure {x.as_written!r} ({x.category.value}) added from the extractor")
+                    p.warnings.append(
+                        f"figure {x.as_written!r} ({x.category.value}) added from the extractor"
+                    )
                     out.append(c)
     return out
 
@@ -138,8 +153,16 @@ def _locations(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -
             m = g.find(alias, fuzzy=False)
             if m and not any(e.start == m.start for e in ev):
                 ev.append(g.from_match(m, ev[0].origin))
-        out.append(Location(id=f"l{len(out) + 1}", name=loc.name, aliases=aliases, region=loc.region,
-                            country=loc.country, evidence=ev))
+        out.append(
+            Location(
+                id=f"l{len(out) + 1}",
+                name=loc.name,
+                aliases=aliases,
+                region=loc.region,
+                country=loc.country,
+                evidence=ev,
+            )
+        )
     return out
 
 
@@ -151,13 +174,17 @@ def _diplomacy(g: Grounder, draft: Draft, index: ActorIndex, p: Problems) -> Dip
             p.warnings.append(f"process {pr.name!r} is not in the article; dropped")
             continue
         parties = [aid for aid in (index.resolve(n) for n in pr.parties) if aid]
-        ctx.processes.append(DiplomaticProcess(name=pr.name, kind=pr.kind, status=pr.status, parties=parties,
-                                               evidence=ev))
+        ctx.processes.append(
+            DiplomaticProcess(name=pr.name, kind=pr.kind, status=pr.status, parties=parties, evidence=ev)
+        )
     for pos in draft.positions:
         ev = g.statement(pos, pos.position)
         if ev:
-            ctx.positions.append(Position(actor=pos.actor, actor_id=index.resolve(pos.actor),
-                                          position=pos.position, evidence=ev))
+            ctx.positions.append(
+                Position(
+                    actor=pos.actor, actor_id=index.resolve(pos.actor), position=pos.position, evidence=ev
+                )
+            )
         else:
             p.warnings.append(f"position of {pos.actor!r} not found in the article; dropped")
     for step in draft.next_steps:
@@ -190,8 +217,15 @@ def _free_text(g: Grounder, value: str, fallback: str, what: str, p: Problems) -
     return value
 
 
-def assemble(draft: Draft, text: str, *, origin: Origin, fallback: Draft | None = None,
-             published: dt.date | None = None, grounder: Grounder | None = None) -> Assembled:
+def assemble(
+    draft: Draft,
+    text: str,
+    *,
+    origin: Origin,
+    fallback: Draft | None = None,
+    published: dt.date | None = None,
+    grounder: Grounder | None = None,
+) -> Assembled:
     g = grounder or Grounder(text)
     p = Problems()
     actors = _actors(g, draft, fallback, origin, p)
@@ -214,10 +248,19 @@ def assemble(draft: Draft, text: str, *, origin: Origin, fallback: Draft | None 
     time_ev = [g.evidence(sp, Origin.EXTRACTOR) for sp in time_src._time_spans] or (
         [g.from_match(m, origin)] if (m := g.find(time_src.time_text, fuzzy=False)) else []
     )
-    time = EventTime(text=time_src.time_text if time_ev else None, evidence=time_ev,
-                     date=resolve_date(time_src.time_text, published) if time_ev else None)
-    event = Event(type=draft.event_type, sub_type=draft.sub_type, description=draft.description,
-                  locations=_locations(g, draft, fallback, p), time=time, perpetrators=perps)
+    time = EventTime(
+        text=time_src.time_text if time_ev else None,
+        evidence=time_ev,
+        date=resolve_date(time_src.time_text, published) if time_ev else None,
+    )
+    event = Event(
+        type=draft.event_type,
+        sub_type=draft.sub_type,
+        description=draft.description,
+        locations=_locations(g, draft, fallback, p),
+        time=time,
+        perpetrators=perps,
+    )
     fb = fallback if fallback is not None else draft
     summary = _free_text(g, draft.summary, fb.summary, "summary", p)
     summary_src = fb if summary is fb.summary else draft

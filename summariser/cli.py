@@ -18,7 +18,7 @@ import click
 
 from .errors import InputError, SummariserError
 
-__all__ = ["cli", "main", "write_atomic", "fail"]
+__all__ = ["cli", "fail", "main", "write_atomic"]
 
 _LAZY_COMMANDS = {
     "batch": ("summariser.batch_cli", "batch"),
@@ -74,8 +74,11 @@ class _Group(click.Group):
         except Exception as exc:  # a bug: say so in one line, traceback only with --debug
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in summariser, "
-                       "please report it\n  fix: rerun with --debug for the traceback", err=True)
+            click.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in summariser, "
+                "please report it\n  fix: rerun with --debug for the traceback",
+                err=True,
+            )
             raise SystemExit(70) from None
 
 
@@ -95,8 +98,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def model_options(f: Any) -> Any:
     f = click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")(f)
-    f = click.option("--model", "-m", help="extractive | local | local:PATH.gguf | openai:NAME "
-                                            "[env SUMMARISER_MODEL; default local].")(f)
+    f = click.option(
+        "--model",
+        "-m",
+        help="extractive | local | local:PATH.gguf | openai:NAME [env SUMMARISER_MODEL; default local].",
+    )(f)
     return f
 
 
@@ -136,14 +142,24 @@ def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
 
 @cli.command()
 @click.argument("file", type=str)
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown", "html"]), default="json",
-              show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "markdown", "html"]), default="json", show_default=True
+)
+@click.option(
+    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
 @model_options
 @click.option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
-def brief(file: str, fmt: str, out: Path | None, model: str | None, base_url: str | None,
-          published: str | None, no_cache: bool) -> None:
+def brief(
+    file: str,
+    fmt: str,
+    out: Path | None,
+    model: str | None,
+    base_url: str | None,
+    published: str | None,
+    no_cache: bool,
+) -> None:
     """Brief one article (FILE, or - for standard input)."""
     from .load import load_article
     from .pipeline import Summariser

@@ -220,9 +220,13 @@ def _event_question(draft: Draft, text: str) -> Question:
         chosen = EventType(answer)
         if not result.adopt:
             if chosen != result.draft.event_type:
-                result.warnings.append(f"event type is uncertain: the rules found no clear type; the model "
-                                       f"suggests {answer!r} (not applied)")
-            result.choices.append(Choice("event_type", None, options, answer, draft.event_type.value, "rules"))
+                result.warnings.append(
+                    f"event type is uncertain: the rules found no clear type; the model "
+                    f"suggests {answer!r} (not applied)"
+                )
+            result.choices.append(
+                Choice("event_type", None, options, answer, draft.event_type.value, "rules")
+            )
             return
         if chosen != result.draft.event_type:
             result.draft.event_type = chosen
@@ -265,8 +269,10 @@ def _certainty_question(i: int, name: str, spans: list[Span], text: str, aligner
             return
         if not result.adopt:
             if answer != UNKNOWN:
-                result.warnings.append(f"certainty for perpetrator {name!r} is unknown to the rules; the model "
-                                       f"suggests {answer!r} (not applied)")
+                result.warnings.append(
+                    f"certainty for perpetrator {name!r} is unknown to the rules; the model "
+                    f"suggests {answer!r} (not applied)"
+                )
             result.choices.append(Choice("certainty", i, options, answer, UNKNOWN, "rules"))
             return
         result.draft.perpetrators[i].certainty = Certainty(answer)

@@ -13,20 +13,20 @@ from .brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifie
 from .taxonomy import EventType
 
 __all__ = [
-    "Span",
+    "Draft",
+    "DraftActor",
+    "DraftCasualty",
+    "DraftDiscrepancy",
+    "DraftDiscrepancyValue",
     "DraftItem",
     "DraftLocation",
-    "DraftPerpetrator",
-    "DraftCasualty",
-    "DraftActor",
-    "DraftQuote",
-    "DraftProcess",
-    "DraftPosition",
     "DraftNextStep",
+    "DraftPerpetrator",
+    "DraftPosition",
+    "DraftProcess",
+    "DraftQuote",
     "DraftSource",
-    "DraftDiscrepancyValue",
-    "DraftDiscrepancy",
-    "Draft",
+    "Span",
 ]
 
 Span = tuple[int, int]
@@ -73,7 +73,9 @@ class DraftCasualty(DraftItem):
 
 class DraftActor(DraftItem):
     name: str = Field(description="Fullest name used in the article.")
-    aliases: list[str] = Field(default_factory=list, description="Other names for the same actor in the article.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other names for the same actor in the article."
+    )
     kind: ActorKind = ActorKind.OTHER
     role: str | None = None
     affiliation: str | None = None
@@ -92,7 +94,9 @@ class DraftQuote(DraftItem):
     def speaker_spans(self) -> list[Span]:
         return self._speaker_spans
 
-    def set_speaker(self, name: str | None, *spans: Span, decided: bool = True, by_model: bool = False) -> None:
+    def set_speaker(
+        self, name: str | None, *spans: Span, decided: bool = True, by_model: bool = False
+    ) -> None:
         """Set the speaker; ``by_model=True`` when a model chose it (the brief says speaker_origin llm)."""
         self.speaker = name
         self._speaker_spans = list(spans)

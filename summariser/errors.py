@@ -6,14 +6,14 @@ The CLI turns each of them into one line on stderr and the exit code in ``exit_c
 from __future__ import annotations
 
 __all__ = [
-    "SummariserError",
-    "InputError",
     "ConfigError",
-    "ModelError",
-    "EndpointError",
-    "GenerationError",
     "ContextLengthError",
+    "EndpointError",
     "EvalError",
+    "GenerationError",
+    "InputError",
+    "ModelError",
+    "SummariserError",
 ]
 
 

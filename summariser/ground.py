@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .align import Aligner, Match
 from .brief import Alignment, CasualtyFigure, Evidence, Origin, Perpetrator, Quote, Source
-from .draft import DraftCasualty, DraftItem, DraftQuote, Span
+from .draft import DraftCasualty, DraftItem, DraftPerpetrator, DraftQuote, Span
 from .link import numbers_in
 
 __all__ = ["Grounder", "Problems"]
@@ -49,10 +49,13 @@ class Grounder:
         return self.evidence((m.start, m.end), origin, m.alignment)
 
     def spans_evidence(self, item: DraftItem) -> list[Evidence]:
-        return [self.evidence(sp, Origin.EXTRACTOR) for sp in item.spans if 0 <= sp[0] <= sp[1] <= len(self.text)]
+        return [
+            self.evidence(sp, Origin.EXTRACTOR) for sp in item.spans if 0 <= sp[0] <= sp[1] <= len(self.text)
+        ]
 
-    def find(self, needle: str | None, *, near: int | None = None, fuzzy: bool = True,
-             min_score: float = 90.0) -> Match | None:
+    def find(
+        self, needle: str | None, *, near: int | None = None, fuzzy: bool = True, min_score: float = 90.0
+    ) -> Match | None:
         if not needle or not needle.strip():
             return None
         return self.aligner.find(needle, near=near, fuzzy=fuzzy, min_score=min_score, word_bounded=True) or (
@@ -78,17 +81,31 @@ class Grounder:
         if q.spans:
             ev = self.spans_evidence(q)
             text = " ".join(e.text for e in ev)
-            return Quote(id=qid, text=text, speaker=q.speaker, reported_via=q.reported_via, evidence=ev,
-                         speaker_evidence=[self.evidence(sp, Origin.EXTRACTOR) for sp in q.speaker_spans],
-                         speaker_origin=Origin.LLM if q.speaker_by_model else Origin.EXTRACTOR)
+            return Quote(
+                id=qid,
+                text=text,
+                speaker=q.speaker,
+                reported_via=q.reported_via,
+                evidence=ev,
+                speaker_evidence=[self.evidence(sp, Origin.EXTRACTOR) for sp in q.speaker_spans],
+                speaker_origin=Origin.LLM if q.speaker_by_model else Origin.EXTRACTOR,
+            )
         ev = self._quote_segments(q.text)
         if not ev:
-            problems.ungrounded.append(f"quote not in the article: \"{_clip(q.text)}\"")
+            problems.ungrounded.append(f'quote not in the article: "{_clip(q.text)}"')
             return None
         if any(e.alignment == Alignment.FUZZY for e in ev):
-            problems.warnings.append(f"{qid}: quote matched the article fuzzily; the article's words are kept")
-        return Quote(id=qid, text=" ".join(e.text for e in ev), speaker=q.speaker, reported_via=q.reported_via,
-                     evidence=ev, speaker_origin=Origin.LLM)
+            problems.warnings.append(
+                f"{qid}: quote matched the article fuzzily; the article's words are kept"
+            )
+        return Quote(
+            id=qid,
+            text=" ".join(e.text for e in ev),
+            speaker=q.speaker,
+            reported_via=q.reported_via,
+            evidence=ev,
+            speaker_origin=Origin.LLM,
+        )
 
     def _quote_segments(self, text: str) -> list[Evidence]:
         cleaned = text.strip().strip("\"'“”‘’ ")
@@ -136,16 +153,26 @@ class Grounder:
                 problems.ungrounded.append(f"{what} is not in the article")
                 return None
             if values and not set(values) & numbers_in(ev[0].text):
-                problems.warnings.append(f"figure {c.as_written!r}: its number was checked in the article, "
-                                         "not in the phrase")
+                problems.warnings.append(
+                    f"figure {c.as_written!r}: its number was checked in the article, not in the phrase"
+                )
         reporter = c.reported_by
         if reporter and origin == Origin.LLM and not c.spans and self.find(reporter, fuzzy=False) is None:
-            problems.warnings.append(f"reporter {reporter!r} of figure {c.as_written!r} is not in the article; "
-                                     "dropped")
+            problems.warnings.append(
+                f"reporter {reporter!r} of figure {c.as_written!r} is not in the article; dropped"
+            )
             reporter = None
-        return CasualtyFigure(category=c.category, count=c.count, count_min=c.count_min, count_max=c.count_max,
-                              qualifier=c.qualifier, as_written=c.as_written, victims=c.victims,
-                              reported_by=reporter, evidence=ev)
+        return CasualtyFigure(
+            category=c.category,
+            count=c.count,
+            count_min=c.count_min,
+            count_max=c.count_max,
+            qualifier=c.qualifier,
+            as_written=c.as_written,
+            victims=c.victims,
+            reported_by=reporter,
+            evidence=ev,
+        )
 
     # -- simple named items ------------------------------------------------------------------------------
     def names(self, names: list[str], problems: Problems, what: str) -> list[str]:
@@ -155,13 +182,13 @@ class Grounder:
                 problems.warnings.append(f"{what}: {n!r} is not in the article; dropped")
         return kept
 
-    def perpetrator(self, p: DraftItem, name: str, problems: Problems) -> Perpetrator | None:
+    def perpetrator(self, p: DraftPerpetrator, name: str, problems: Problems) -> Perpetrator | None:
         ev = self.name(p, name)
         if not ev:
             problems.ungrounded.append(f"perpetrator {name!r} is not in the article")
             return None
-        attributed = self.names(list(getattr(p, "attributed_by", [])), problems, "attributed_by")
-        return Perpetrator(name=name, certainty=getattr(p, "certainty"), attributed_by=attributed, evidence=ev)
+        attributed = self.names(list(p.attributed_by), problems, "attributed_by")
+        return Perpetrator(name=name, certainty=p.certainty, attributed_by=attributed, evidence=ev)
 
     def source(self, s: DraftItem, name: str, kind: str, problems: Problems) -> Source | None:
         ev = self.name(s, name)

@@ -11,12 +11,55 @@ from collections.abc import Iterable
 
 from .align import normalise
 
-__all__ = ["name_key", "name_tokens", "same_actor", "ActorIndex", "numbers_in"]
+__all__ = ["ActorIndex", "name_key", "name_tokens", "numbers_in", "same_actor"]
 
-_PARTICLES = {"al", "el", "ad", "as", "ash", "at", "an", "ar", "az", "bin", "ibn", "bint", "de", "da", "di",
-              "du", "van", "von", "der", "la", "le", "the", "of", "abu", "mr", "mrs", "ms", "dr", "president",
-              "u.s.", "us", "minister", "prime", "secretary", "general", "spokesman", "spokeswoman", "gen",
-              "col", "sheikh", "king", "prince", "sen", "senator", "rep"}
+_PARTICLES = {
+    "al",
+    "el",
+    "ad",
+    "as",
+    "ash",
+    "at",
+    "an",
+    "ar",
+    "az",
+    "bin",
+    "ibn",
+    "bint",
+    "de",
+    "da",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "la",
+    "le",
+    "the",
+    "of",
+    "abu",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "u.s.",
+    "us",
+    "minister",
+    "prime",
+    "secretary",
+    "general",
+    "spokesman",
+    "spokeswoman",
+    "gen",
+    "col",
+    "sheikh",
+    "king",
+    "prince",
+    "sen",
+    "senator",
+    "rep",
+}
 
 
 def name_key(name: str) -> str:
@@ -55,7 +98,7 @@ def same_actor(a: str, b: str) -> bool:
     if len(short) == len(long_):
         return short == long_
     # a shorter name must be the long one's surname(s) or its given name, never a different given name
-    if long_[-len(short):] == short:
+    if long_[-len(short) :] == short:
         return True
     return len(short) == 1 and short[0] == long_[0]
 
@@ -78,10 +121,36 @@ class ActorIndex:
 
 
 _WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a dozen": 12,
+    "dozen": 12,
 }
 
 
@@ -92,8 +161,11 @@ def numbers_in(text: str) -> set[int]:
     for word, value in _WORDS.items():
         if re.search(rf"\b{word}\b", low):
             found.add(value)
-    for tens, unit in re.findall(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|"
-                                 r"four|five|six|seven|eight|nine)\b", low):
+    for tens, unit in re.findall(
+        r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|"
+        r"four|five|six|seven|eight|nine)\b",
+        low,
+    ):
         found.add(_WORDS[tens] + _WORDS[unit])
     for num, mult in re.findall(r"\b(\d+|\w+) (hundred|thousand)\b", low):
         base = int(num) if num.isdigit() else _WORDS.get(num)

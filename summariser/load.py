@@ -12,15 +12,42 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import InputError
 
-__all__ = ["Article", "load_article", "article_from_text", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "Article", "article_from_text", "load_article"]
 
 MAX_BYTES = 2_000_000  # ~300k words; longer inputs are refused with this number in the message
 _HTML_HINT = re.compile(r"<(html|body|p|div|article|br|span|head)\b[^>]*>", re.I)
 _STOPWORDS = frozenset(
-    "the of and to in a is that for on was with said as by at from his her their it be have has were".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "was",
+        "with",
+        "said",
+        "as",
+        "by",
+        "at",
+        "from",
+        "his",
+        "her",
+        "their",
+        "it",
+        "be",
+        "have",
+        "has",
+        "were",
+    ]
 )
 
 
@@ -37,8 +64,23 @@ class Article:
 
 
 class _TextOfHTML(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "tr", "blockquote"}
-    _SKIP = {"script", "style", "noscript", "template", "head"}
+    _BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "article",
+        "section",
+        "tr",
+        "blockquote",
+    }
+    _SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -112,11 +154,15 @@ def article_from_text(text: str, *, name: str = "<text>", published: object | No
     if len(re.findall(r"[^\W\d_]", text)) < 20:
         raise InputError(f"{name}: too little text to brief ({len(text.strip())} characters)")
     if _english_share(text) < 0.1:
-        warnings.append("the article does not look English: extraction rules and prompts are tuned for English")
+        warnings.append(
+            "the article does not look English: extraction rules and prompts are tuned for English"
+        )
     return Article(text=text, name=name, published=published, warnings=warnings)
 
 
-def load_article(source: str | Path, *, published: object | None = None, max_bytes: int = MAX_BYTES) -> Article:
+def load_article(
+    source: str | Path, *, published: object | None = None, max_bytes: int = MAX_BYTES
+) -> Article:
     """Read a file (or ``-`` for standard input) and check it. Raises ``InputError`` with a fix."""
     name = str(source)
     if name == "-":

@@ -21,7 +21,7 @@ from .ground import Grounder
 from .load import Article, article_from_text
 from .settings import Settings
 
-__all__ = ["Summariser", "summarise", "asummarise", "build_backend"]
+__all__ = ["Summariser", "asummarise", "build_backend", "summarise"]
 
 FULL_MAX_TOKENS = 3000
 
@@ -65,8 +65,10 @@ def _candidates(draft: Draft) -> dict[str, Any]:
     return {
         "quotes": [{"text": q.text[:300], "speaker": q.speaker} for q in draft.quotes],
         "actors": [a.name for a in draft.actors],
-        "casualties": [f"{c.as_written} {c.category.value}" + (f" ({c.reported_by})" if c.reported_by else "")
-                       for c in draft.casualties],
+        "casualties": [
+            f"{c.as_written} {c.category.value}" + (f" ({c.reported_by})" if c.reported_by else "")
+            for c in draft.casualties
+        ],
         "places": [loc.name for loc in draft.locations],
     }
 
@@ -74,8 +76,15 @@ def _candidates(draft: Draft) -> dict[str, Any]:
 class Summariser:
     """Briefs articles with one engine. Reuse an instance to keep a local model loaded."""
 
-    def __init__(self, settings: Settings | None = None, *, backend: Backend | None = None,
-                 model: str | None = None, command: str = "library", **overrides: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        backend: Backend | None = None,
+        model: str | None = None,
+        command: str = "library",
+        **overrides: Any,
+    ) -> None:
         settings = settings or Settings.from_env()
         self.settings = settings.with_(model=model, **overrides)
         self.settings.model_spec  # noqa: B018 - fail early on an unknown model
@@ -118,11 +127,14 @@ class Summariser:
         self.close()
 
     # -- public ------------------------------------------------------------------------------------
-    def summarise(self, text: str, *, published: dt.date | None = None, name: str = "<text>") -> IncidentBrief:
+    def summarise(
+        self, text: str, *, published: dt.date | None = None, name: str = "<text>"
+    ) -> IncidentBrief:
         return self.brief(article_from_text(text, name=name, published=published))
 
-    async def asummarise(self, text: str, *, published: dt.date | None = None,
-                         name: str = "<text>") -> IncidentBrief:
+    async def asummarise(
+        self, text: str, *, published: dt.date | None = None, name: str = "<text>"
+    ) -> IncidentBrief:
         return await self.abrief(article_from_text(text, name=name, published=published))
 
     def brief(self, article: Article) -> IncidentBrief:
@@ -169,11 +181,18 @@ class Summariser:
         published = article.published if isinstance(article.published, dt.date) else None
         return extract(article.text, published=published)
 
-    def _ground(self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None,
-                tally: _Tally) -> Assembled:
+    def _ground(
+        self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None, tally: _Tally
+    ) -> Assembled:
         published = article.published if isinstance(article.published, dt.date) else None
-        return assemble(draft, article.text, origin=origin, fallback=fallback, published=published,
-                        grounder=Grounder(article.text))
+        return assemble(
+            draft,
+            article.text,
+            origin=origin,
+            fallback=fallback,
+            published=published,
+            grounder=Grounder(article.text),
+        )
 
     def _tally_decide(self, tally: _Tally, decided: Any) -> None:
         for messages in decided.prompts:
@@ -187,13 +206,19 @@ class Summariser:
         tally.retries += decided.usage.retries
         tally.warnings.extend(decided.warnings)
 
-    def _full_messages(self, draft_x: Draft, article: Article, feedback: list[str] | None,
-                       backend: Backend) -> list[Message]:
+    def _full_messages(
+        self, draft_x: Draft, article: Article, feedback: list[str] | None, backend: Backend
+    ) -> list[Message]:
         from .prompt import render
         from .taxonomy import EventType
 
-        messages = render("brief", text=article.text, candidates=_candidates(draft_x),
-                          event_types=[e.value for e in EventType], feedback=feedback)
+        messages = render(
+            "brief",
+            text=article.text,
+            candidates=_candidates(draft_x),
+            event_types=[e.value for e in EventType],
+            feedback=feedback,
+        )
         size = sum(backend.count_tokens(m["content"]) for m in messages)
         if size + FULL_MAX_TOKENS > backend.context_window:
             raise ContextLengthError(
@@ -208,8 +233,9 @@ class Summariser:
         result: Assembled | None = None
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = backend.complete(messages, Draft, max_tokens=FULL_MAX_TOKENS,
-                                          max_reasks=self.settings.reasks)
+            completion = backend.complete(
+                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
+            )
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
             if not result.problems.ungrounded:
@@ -224,8 +250,9 @@ class Summariser:
         result: Assembled | None = None
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = await backend.acomplete(messages, Draft, max_tokens=FULL_MAX_TOKENS,
-                                                 max_reasks=self.settings.reasks)
+            completion = await backend.acomplete(
+                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
+            )
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
             if not result.problems.ungrounded:
@@ -255,8 +282,11 @@ class Summariser:
             prompt_hash=prompt_hash(tally.prompts) if tally.prompts else "none",
             source_sha256=article.sha256,
             published=published,
-            usage=Usage(prompt_tokens=tally.prompt_tokens, completion_tokens=tally.completion_tokens,
-                        total_tokens=tally.prompt_tokens + tally.completion_tokens),
+            usage=Usage(
+                prompt_tokens=tally.prompt_tokens,
+                completion_tokens=tally.completion_tokens,
+                total_tokens=tally.prompt_tokens + tally.completion_tokens,
+            ),
             llm_calls=tally.calls,
             retries=tally.retries,
             duration_s=round(time.perf_counter() - started, 4),
@@ -264,9 +294,17 @@ class Summariser:
             package_version=__version__,
         )
         brief = IncidentBrief(
-            headline=r.headline, summary=r.summary, summary_evidence=r.summary_evidence, event=r.event,
-            casualties=r.casualties, actors=r.actors, quotes=r.quotes, diplomatic_context=r.diplomatic_context,
-            sources_cited=r.sources_cited, discrepancies=r.discrepancies, meta=meta,
+            headline=r.headline,
+            summary=r.summary,
+            summary_evidence=r.summary_evidence,
+            event=r.event,
+            casualties=r.casualties,
+            actors=r.actors,
+            quotes=r.quotes,
+            diplomatic_context=r.diplomatic_context,
+            sources_cited=r.sources_cited,
+            discrepancies=r.discrepancies,
+            meta=meta,
         )
         _check_evidence(brief, article.text)
         self._briefs += 1
@@ -275,20 +313,22 @@ class Summariser:
 
 def _check_evidence(brief: IncidentBrief, text: str) -> None:
     """Last line of defence: every evidence span must slice the text to its own ``text``."""
-    bad: list[Evidence] = [e for e in brief.all_evidence() if text[e.start:e.end] != e.text]
+    bad: list[Evidence] = [e for e in brief.all_evidence() if text[e.start : e.end] != e.text]
     if bad:
         raise SummariserError(f"internal error: {len(bad)} evidence spans do not reproduce the text")
 
 
-def summarise(text: str, *, published: dt.date | None = None, model: str | None = None,
-              settings: Settings | None = None) -> IncidentBrief:
+def summarise(
+    text: str, *, published: dt.date | None = None, model: str | None = None, settings: Settings | None = None
+) -> IncidentBrief:
     """Brief one article. For many articles, keep a ``Summariser`` (the model stays loaded)."""
     with Summariser(settings, model=model) as s:
         return s.summarise(text, published=published)
 
 
-async def asummarise(text: str, *, published: dt.date | None = None, model: str | None = None,
-                     settings: Settings | None = None) -> IncidentBrief:
+async def asummarise(
+    text: str, *, published: dt.date | None = None, model: str | None = None, settings: Settings | None = None
+) -> IncidentBrief:
     s = Summariser(settings, model=model)
     try:
         return await s.asummarise(text, published=published)

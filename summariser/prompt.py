@@ -16,7 +16,7 @@ import jinja2
 from .backends.base import Message
 from .errors import ConfigError
 
-__all__ = ["PROMPTS_DIR", "render", "prompt_hash", "delimit", "template_version", "RenderedPrompt"]
+__all__ = ["PROMPTS_DIR", "RenderedPrompt", "delimit", "prompt_hash", "render", "template_version"]
 
 
 def _prompts_dir() -> Path:

@@ -6,7 +6,7 @@ import json
 
 from .brief import Alignment, IncidentBrief, Origin, Quote
 
-__all__ = ["render_json", "render_markdown", "brief_json_schema"]
+__all__ = ["brief_json_schema", "render_json", "render_markdown"]
 
 
 def render_json(brief: IncidentBrief, *, indent: int | None = 2) -> str:
@@ -43,13 +43,18 @@ def _quote_line(q: Quote) -> str:
     speaker = q.speaker or "unattributed"
     via = f", as reported by {q.reported_via}" if q.reported_via else ""
     origin = " _(speaker chosen by the model)_" if q.speaker_origin == Origin.LLM else ""
-    return f"> “{q.text}”\n>\n> — **{speaker}**{via}{origin} · chars {_offsets(q.evidence)}{_marks(q.evidence)}\n"
+    where = f"chars {_offsets(q.evidence)}{_marks(q.evidence)}"
+    return f"> “{q.text}”\n>\n> — **{speaker}**{via}{origin} · {where}\n"
 
 
 def render_markdown(brief: IncidentBrief) -> str:
     e = brief.event
     out = [f"# {brief.headline}", "", brief.summary, ""]
-    out += ["## What happened", "", f"- **Type:** {e.type.value}" + (f" / {e.sub_type}" if e.sub_type else "")]
+    out += [
+        "## What happened",
+        "",
+        f"- **Type:** {e.type.value}" + (f" / {e.sub_type}" if e.sub_type else ""),
+    ]
     out.append(f"- **Description:** {e.description}")
     for loc in e.locations:
         aka = f" (also written {', '.join(loc.aliases)})" if loc.aliases else ""
@@ -64,8 +69,10 @@ def render_markdown(brief: IncidentBrief) -> str:
     if brief.casualties:
         out += ["## Casualties", "", "| figure | category | victims | reported by |", "|---|---|---|---|"]
         for c in brief.casualties:
-            out.append(f"| {_esc(c.as_written)} | {c.category.value} | {_esc(c.victims)} | "
-                       f"{_esc(c.reported_by) or '—'} |")
+            out.append(
+                f"| {_esc(c.as_written)} | {c.category.value} | {_esc(c.victims)} | "
+                f"{_esc(c.reported_by) or '—'} |"
+            )
         out.append("")
     if brief.actors:
         out += ["## Actors", "", "| name | kind | role | also called |", "|---|---|---|---|"]
@@ -94,10 +101,14 @@ def render_markdown(brief: IncidentBrief) -> str:
             out.append(f"- **{d.field}:** {d.description} — {vals}")
         out.append("")
     m = brief.meta
-    out += ["## About this brief", "",
-            f"Engine `{m.engine}`, model `{m.model}`, prompt `{m.prompt_version}` (`{m.prompt_hash}`), "
-            f"{m.llm_calls} model calls, {m.usage.total_tokens} tokens, {m.duration_s:.2f} s. "
-            f"Source SHA-256 `{m.source_sha256[:12]}…`.", ""]
+    out += [
+        "## About this brief",
+        "",
+        f"Engine `{m.engine}`, model `{m.model}`, prompt `{m.prompt_version}` (`{m.prompt_hash}`), "
+        f"{m.llm_calls} model calls, {m.usage.total_tokens} tokens, {m.duration_s:.2f} s. "
+        f"Source SHA-256 `{m.source_sha256[:12]}…`.",
+        "",
+    ]
     if m.warnings:
         out += ["### Warnings", ""] + [f"- {w}" for w in m.warnings] + [""]
     return "\n".join(out).rstrip() + "\n"

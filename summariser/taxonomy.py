@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["EventType", "SUB_TYPES", "DEFAULT_SUB_TYPE"]
+__all__ = ["DEFAULT_SUB_TYPE", "SUB_TYPES", "EventType"]
 
 
 class EventType(str, Enum):

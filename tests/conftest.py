@@ -14,7 +14,9 @@ SAMPLE_ARTICLE = SHARED / "data" / "articles" / "syria-maaret-al-numan-airstrike
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.fail(f"../shared not found at {SHARED}: the shared data folder must sit beside the project root")
+        pytest.fail(
+            f"../shared not found at {SHARED}: the shared data folder must sit beside the project root"
+        )
     return SHARED
 
 
@@ -28,8 +30,15 @@ def sample_text(shared_dir: Path) -> str:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads the developer's real keys, endpoints, cache or run log."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARISER_MODEL", "SUMMARISER_CACHE_DIR",
-                "SUMMARISER_LOG_DB", "SUMMARISER_NO_CACHE", "SUMMARISER_NO_LOG"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "SUMMARISER_MODEL",
+        "SUMMARISER_CACHE_DIR",
+        "SUMMARISER_LOG_DB",
+        "SUMMARISER_NO_CACHE",
+        "SUMMARISER_NO_LOG",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SUMMARISER_LOG_DB", str(tmp_path_factory.mktemp("logs") / "logs.db"))

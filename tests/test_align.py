@@ -11,21 +11,21 @@ def test_exact_match_reproduces() -> None:
     text = 'He said "we will stay" and left.'
     m = Aligner(text).find("we will stay")
     assert m is not None and m.alignment is Alignment.EXACT
-    assert text[m.start:m.end] == "we will stay"
+    assert text[m.start : m.end] == "we will stay"
 
 
 def test_normalised_match_folds_quotes_dashes_space_and_case() -> None:
     text = "It\u2019s a \u201cdangerous\u201d  escalation \u2014 truly.\r\nNext line"
-    m = Aligner(text).find("it's a \"dangerous\" escalation - truly. next")
+    m = Aligner(text).find('it\'s a "dangerous" escalation - truly. next')
     assert m is not None and m.alignment is Alignment.NORMALISED
-    assert text[m.start:m.end].startswith("It\u2019s") and text[m.start:m.end].endswith("Next")
+    assert text[m.start : m.end].startswith("It\u2019s") and text[m.start : m.end].endswith("Next")
 
 
 def test_fuzzy_match_needs_high_score_and_similar_length() -> None:
     text = "The world must not ignore this challenge, the spokesman said."
     m = Aligner(text).find("The world must not ignore this chalenge")
     assert m is not None and m.alignment is Alignment.FUZZY
-    assert "ignore" in text[m.start:m.end]
+    assert "ignore" in text[m.start : m.end]
     assert Aligner(text).find("An entirely different sentence about weather") is None
 
 
@@ -60,12 +60,18 @@ def test_any_cut_of_any_text_aligns_to_offsets_that_reproduce_it(text: str, data
         return
     m = Aligner(text).find(quote)
     assert m is not None
-    assert text[m.start:m.end] == quote.strip()
+    assert text[m.start : m.end] == quote.strip()
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["al-Meslet", "“quoted”", "—", "said", "  ", "\n", "44", "Geneva", "é"]),
-                min_size=1, max_size=40), st.data())
+@given(
+    st.lists(
+        st.sampled_from(["al-Meslet", "“quoted”", "—", "said", "  ", "\n", "44", "Geneva", "é"]),
+        min_size=1,
+        max_size=40,
+    ),
+    st.data(),
+)
 def test_normalised_variants_map_back_inside_the_text(words: list[str], data: st.DataObject) -> None:
     text = " ".join(words)
     i = data.draw(st.integers(0, len(words) - 1))
@@ -76,4 +82,4 @@ def test_normalised_variants_map_back_inside_the_text(words: list[str], data: st
         assert m is None
         return
     assert m is not None
-    assert normalise(text[m.start:m.end]) == normalise(needle)
+    assert normalise(text[m.start : m.end]) == normalise(needle)

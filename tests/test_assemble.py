@@ -9,28 +9,37 @@ from summariser.taxonomy import EventType
 
 TEXT = (
     "At least 12 people were killed in Kafr Dalil on Monday, officials said. According to Reuters, 15 died.\n"
-    "\u201cWe heard three explosions,\u201d said Omar al-Rashid, a shopkeeper. \u201cThere was no warning,\u201d "
+    "\u201cWe heard three explosions,\u201d said Omar al-Rashid, a shopkeeper. "
+    "\u201cThere was no warning,\u201d "
     "he added.\n"
     "Council spokeswoman Lina Haddad said: \u201cWe cannot sit at a table while our towns are shelled.\u201d"
 )
 
 
 def draft(**kw: object) -> Draft:
-    base: dict[str, object] = {"headline": "12 killed in Kafr Dalil", "summary": "At least 12 people were killed.",
-                               "event_type": EventType.EXPLOSIONS, "description": "A rocket attack."}
+    base: dict[str, object] = {
+        "headline": "12 killed in Kafr Dalil",
+        "summary": "At least 12 people were killed.",
+        "event_type": EventType.EXPLOSIONS,
+        "description": "A rocket attack.",
+    }
     base.update(kw)
     return Draft.model_validate(base)
 
 
 def reproduces(brief_part: object) -> None:
     for ev in getattr(brief_part, "evidence", []):
-        assert TEXT[ev.start:ev.end] == ev.text
+        assert TEXT[ev.start : ev.end] == ev.text
 
 
 def test_model_quotes_are_aligned_and_invented_ones_reported() -> None:
-    d = draft(quotes=[DraftQuote(text="We heard three explosions,", speaker="Omar al-Rashid"),
-                      DraftQuote(text="We will burn the city down", speaker="Omar al-Rashid")],
-              actors=[DraftActor(name="Omar al-Rashid", kind="person")])
+    d = draft(
+        quotes=[
+            DraftQuote(text="We heard three explosions,", speaker="Omar al-Rashid"),
+            DraftQuote(text="We will burn the city down", speaker="Omar al-Rashid"),
+        ],
+        actors=[DraftActor(name="Omar al-Rashid", kind="person")],
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert [q.text for q in r.quotes] == ["We heard three explosions,"]
     assert r.quotes[0].speaker_id == r.actors[0].id and r.quotes[0].speaker_evidence
@@ -39,17 +48,23 @@ def test_model_quotes_are_aligned_and_invented_ones_reported() -> None:
 
 
 def test_quote_with_straight_quotes_and_typos_aligns_normalised_or_fuzzy() -> None:
-    d = draft(quotes=[DraftQuote(text='"We cannot sit at a table while our towns are shelld."', speaker="Lina Haddad")])
+    d = draft(
+        quotes=[
+            DraftQuote(text='"We cannot sit at a table while our towns are shelld."', speaker="Lina Haddad")
+        ]
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert len(r.quotes) == 1
     q = r.quotes[0]
     assert q.evidence[0].alignment is Alignment.FUZZY
-    assert q.text == TEXT[q.evidence[0].start:q.evidence[0].end]  # the article's words, not the model's
+    assert q.text == TEXT[q.evidence[0].start : q.evidence[0].end]  # the article's words, not the model's
     assert any("fuzzily" in w for w in r.problems.warnings)
 
 
 def test_interrupted_quote_given_as_one_string_becomes_two_spans() -> None:
-    d = draft(quotes=[DraftQuote(text="We heard three explosions, There was no warning,", speaker="Omar al-Rashid")])
+    d = draft(
+        quotes=[DraftQuote(text="We heard three explosions, There was no warning,", speaker="Omar al-Rashid")]
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert len(r.quotes) == 1 and len(r.quotes[0].evidence) == 2
     reproduces(r.quotes[0])
@@ -77,13 +92,20 @@ def test_extractor_fills_what_the_model_missed() -> None:
 
 
 def test_figures_with_invented_numbers_are_reported_and_real_ones_kept() -> None:
-    d = draft(casualties=[
-        DraftCasualty(category=CasualtyCategory.KILLED, count=12, qualifier=Qualifier.AT_LEAST,
-                      as_written="At least 12", victims="people"),
-        DraftCasualty(category=CasualtyCategory.KILLED, count=15, as_written="15", reported_by="Reuters"),
-        DraftCasualty(category=CasualtyCategory.KILLED, count=50, as_written="50 people"),
-        DraftCasualty(category=CasualtyCategory.INJURED, count=9, as_written="9", reported_by="CNN"),
-    ])
+    d = draft(
+        casualties=[
+            DraftCasualty(
+                category=CasualtyCategory.KILLED,
+                count=12,
+                qualifier=Qualifier.AT_LEAST,
+                as_written="At least 12",
+                victims="people",
+            ),
+            DraftCasualty(category=CasualtyCategory.KILLED, count=15, as_written="15", reported_by="Reuters"),
+            DraftCasualty(category=CasualtyCategory.KILLED, count=50, as_written="50 people"),
+            DraftCasualty(category=CasualtyCategory.INJURED, count=9, as_written="9", reported_by="CNN"),
+        ]
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert [(c.count, c.reported_by) for c in r.casualties] == [(12, None), (15, "Reuters")]
     assert sum("not in the article" in u for u in r.problems.ungrounded) == 2
@@ -92,16 +114,25 @@ def test_figures_with_invented_numbers_are_reported_and_real_ones_kept() -> None
 
 
 def test_reporter_not_in_article_is_dropped_with_warning() -> None:
-    d = draft(casualties=[DraftCasualty(category=CasualtyCategory.KILLED, count=15, as_written="15",
-                                        reported_by="Al Jazeera")])
+    d = draft(
+        casualties=[
+            DraftCasualty(
+                category=CasualtyCategory.KILLED, count=15, as_written="15", reported_by="Al Jazeera"
+            )
+        ]
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert r.casualties[0].reported_by is None
     assert any("Al Jazeera" in w for w in r.problems.warnings)
 
 
 def test_actor_aliases_not_in_text_are_dropped_and_invented_actors_reported() -> None:
-    d = draft(actors=[DraftActor(name="Lina Haddad", aliases=["Haddad", "L. Haddad-Smith"]),
-                      DraftActor(name="Barack Obama")])
+    d = draft(
+        actors=[
+            DraftActor(name="Lina Haddad", aliases=["Haddad", "L. Haddad-Smith"]),
+            DraftActor(name="Barack Obama"),
+        ]
+    )
     r = assemble(d, TEXT, origin=Origin.LLM)
     assert [(a.id, a.name, a.aliases) for a in r.actors] == [("a1", "Lina Haddad", ["Haddad"])]
     assert any("Barack Obama" in u for u in r.problems.ungrounded)

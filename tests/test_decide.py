@@ -203,7 +203,9 @@ def test_weak_model_votes_and_disagreement_is_flagged_not_applied() -> None:
     assert not any(q.speaker_by_model for q in result.draft.quotes)
     assert [c.origin for c in result.choices] == ["rules", "rules"]
     assert len(result.warnings) == 1
-    assert "q1" in result.warnings[0] and "'Ben Cole'" in result.warnings[0] and "check it" in result.warnings[0]
+    assert (
+        "q1" in result.warnings[0] and "'Ben Cole'" in result.warnings[0] and "check it" in result.warnings[0]
+    )
 
 
 def test_weak_model_event_type_and_certainty_are_suggestions_only() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLE_ARTICLE
+
 from summariser.brief import CasualtyCategory, Certainty, IncidentBrief, ProcessKind
 from summariser.cli import cli
 from summariser.link import same_actor
@@ -25,8 +25,9 @@ SPEAKERS = {  # quote opening -> speaker
 def brief_and_text() -> tuple[IncidentBrief, str]:
     if not SAMPLE_ARTICLE.is_file():
         pytest.fail(f"sample article missing: {SAMPLE_ARTICLE} (../shared must sit beside the project)")
-    result = CliRunner().invoke(cli, ["brief", str(SAMPLE_ARTICLE), "--published", "2016-02-16"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["brief", str(SAMPLE_ARTICLE), "--published", "2016-02-16"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return IncidentBrief.model_validate_json(result.output), SAMPLE_ARTICLE.read_text(encoding="utf-8")
 
@@ -43,7 +44,7 @@ def test_every_evidence_span_reproduces(brief_and_text: tuple[IncidentBrief, str
     spans = brief.all_evidence()
     assert len(spans) > 30
     for ev in spans:
-        assert text[ev.start:ev.end] == ev.text
+        assert text[ev.start : ev.end] == ev.text
 
 
 @pytest.mark.slow
@@ -64,8 +65,11 @@ def test_all_six_quotes_with_their_speakers(brief_and_text: tuple[IncidentBrief,
 @pytest.mark.slow
 def test_both_death_tolls_with_their_reporters(brief_and_text: tuple[IncidentBrief, str]) -> None:
     brief, _ = brief_and_text
-    killed = {(c.count, c.qualifier.value, c.reported_by) for c in brief.casualties
-              if c.category is CasualtyCategory.KILLED}
+    killed = {
+        (c.count, c.qualifier.value, c.reported_by)
+        for c in brief.casualties
+        if c.category is CasualtyCategory.KILLED
+    }
     assert (44, "exact", None) in killed
     assert (37, "at least", "ABC") in killed
     assert any(d.field == "casualties.killed" and len(d.values) >= 2 for d in brief.discrepancies)

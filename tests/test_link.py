@@ -26,8 +26,9 @@ def test_same_actor(a: str, b: str, same: bool) -> None:
 
 
 def test_index_resolves_unique_matches_only() -> None:
-    idx = ActorIndex([("a1", ["Salem al-Meslet"]), ("a2", ["Riyad Hijab"]), ("a3", ["High Negotiations Committee",
-                                                                                    "HNC"])])
+    idx = ActorIndex(
+        [("a1", ["Salem al-Meslet"]), ("a2", ["Riyad Hijab"]), ("a3", ["High Negotiations Committee", "HNC"])]
+    )
     assert idx.resolve("Riyad") == "a2"
     assert idx.resolve("HNC") == "a3"
     assert idx.resolve("Ahmed al-Meslet") is None

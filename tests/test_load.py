@@ -56,8 +56,11 @@ def test_bom_is_dropped_and_crlf_kept(tmp_path: Path) -> None:
 
 
 def test_html_is_reduced_to_text_with_a_warning() -> None:
-    html = ("<html><head><script>alert(1)</script><title>t</title></head><body><p>" + GOOD +
-            "</p><p>Second &amp; last paragraph here.</p></body></html>")
+    html = (
+        "<html><head><script>alert(1)</script><title>t</title></head><body><p>"
+        + GOOD
+        + "</p><p>Second &amp; last paragraph here.</p></body></html>"
+    )
     a = article_from_text(html)
     assert "alert" not in a.text and "<p>" not in a.text
     assert "Second & last paragraph" in a.text
@@ -65,8 +68,10 @@ def test_html_is_reduced_to_text_with_a_warning() -> None:
 
 
 def test_non_english_is_processed_with_a_warning() -> None:
-    a = article_from_text("Der Minister sagte, die Gespräche würden am Montag nach einer kurzen Pause "
-                          "in der Hauptstadt fortgesetzt werden.")
+    a = article_from_text(
+        "Der Minister sagte, die Gespräche würden am Montag nach einer kurzen Pause "
+        "in der Hauptstadt fortgesetzt werden."
+    )
     assert any("English" in w for w in a.warnings)
 
 

@@ -25,8 +25,14 @@ QUOTE = "There was no warning,"
 
 def extractor_draft(text: str = TEXT) -> Draft:
     first = text.splitlines()[0]
-    d = Draft.model_validate({"headline": "12 killed in Kafr Dalil", "summary": first,
-                              "event_type": "Explosions/Remote violence", "description": "An attack."})
+    d = Draft.model_validate(
+        {
+            "headline": "12 killed in Kafr Dalil",
+            "summary": first,
+            "event_type": "Explosions/Remote violence",
+            "description": "An attack.",
+        }
+    )
     d._summary_spans.append((0, len(first)))
     if QUOTE in text:
         q = DraftQuote(text=QUOTE)
@@ -106,8 +112,11 @@ def test_article_too_long_for_context_is_refused_naming_the_limit(make) -> None:
 
 
 def test_long_article_is_briefed_in_parts_with_offsets_into_the_whole(make) -> None:
-    long_text = "\n".join([TEXT.strip()] + [f"Paragraph {i} of background on the valley towns and roads." * 3
-                                           for i in range(120)])
+    long_text = "\n".join(
+        [TEXT.strip()]
+        + [f"Paragraph {i} of background on the valley towns and roads." * 3 for i in range(120)]
+    )
+
     def answer(messages: list[dict[str, str]], model: type) -> dict[str, Any]:
         part = messages[-1]["content"]
         return model_draft(QUOTE) if QUOTE in part else {**model_draft(QUOTE), "quotes": []}
@@ -118,7 +127,7 @@ def test_long_article_is_briefed_in_parts_with_offsets_into_the_whole(make) -> N
     assert any("split" in w for w in brief.meta.warnings)
     assert [q.text for q in brief.quotes] == [QUOTE]
     for ev in brief.all_evidence():
-        assert long_text[ev.start:ev.end] == ev.text
+        assert long_text[ev.start : ev.end] == ev.text
 
 
 def test_async_path(make) -> None:

@@ -14,8 +14,16 @@ from summariser.testing import OpenAIServer
 
 
 def settings(server: OpenAIServer, tmp_path: Path, **kw: object) -> Settings:
-    return Settings(model="openai:test", base_url=server.base_url, api_key="sk-test-SECRET", timeout=5,
-                    max_retries=2, cache_dir=tmp_path / "cache", log_db=tmp_path / "logs.db", **kw)
+    return Settings(
+        model="openai:test",
+        base_url=server.base_url,
+        api_key="sk-test-SECRET",
+        timeout=5,
+        max_retries=2,
+        cache_dir=tmp_path / "cache",
+        log_db=tmp_path / "logs.db",
+        **kw,
+    )
 
 
 def test_second_brief_of_the_same_article_is_served_from_the_cache(tmp_path: Path) -> None:

@@ -11,5 +11,6 @@ SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "brief.schema.json"
 
 def test_checked_in_schema_matches_models() -> None:
     assert SCHEMA.read_text(encoding="utf-8") == brief_json_schema(), (
-        "schemas/brief.schema.json drifted from the models: run `summariser schema -o schemas/brief.schema.json`"
+        "schemas/brief.schema.json drifted from the models: "
+        "run `summariser schema -o schemas/brief.schema.json`"
     )

@@ -13,8 +13,11 @@ def test_defaults_are_offline() -> None:
 
 
 def test_env_and_overrides() -> None:
-    env = {"SUMMARISER_MODEL": "openai:gpt-4o-mini", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
-           "SUMMARISER_TIMEOUT": "5"}
+    env = {
+        "SUMMARISER_MODEL": "openai:gpt-4o-mini",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "SUMMARISER_TIMEOUT": "5",
+    }
     s = Settings.from_env(env)
     assert (s.model_spec.engine, s.model_spec.name, s.timeout) == ("openai", "gpt-4o-mini", 5.0)
     assert Settings.from_env(env, model="extractive").model_spec.engine == "extractive"

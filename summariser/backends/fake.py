@@ -64,4 +64,6 @@ class FakeBackend(Backend):
             except ValidationError as exc:
                 raise GenerationError(f"fake answer does not fit {response_model.__name__}: {exc}") from exc
         prompt_tokens = sum(len(m.get("content", "")) for m in messages) // 4
-        return Completion(value=value, prompt_tokens=prompt_tokens, completion_tokens=len(value.model_dump_json()) // 4)
+        return Completion(
+            value=value, prompt_tokens=prompt_tokens, completion_tokens=len(value.model_dump_json()) // 4
+        )

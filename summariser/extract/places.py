@@ -219,7 +219,8 @@ def find_places(an: Analysis) -> PlaceSet:
     regions: list[tuple[str, int, int, str | None]] = []
     for r in _REGION.finditer(text):
         c = country_of(r.group("country"))
-        if c:
+        proper = text[r.start()].isupper() and an.sentence_at(r.start())[0] != r.start()
+        if c and not proper:  # "Northern Ireland", "South Sudan" mid-sentence are names, not regions
             regions.append(
                 (text[r.start("region") : r.end("country")], r.start("region"), r.end("country"), c)
             )

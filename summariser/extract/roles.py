@@ -22,8 +22,10 @@ __all__ = ["read_roles", "resolve_affiliation"]
 
 _ROLE = "|".join(re.escape(r) for r in sorted(ROLE_WORDS, key=len, reverse=True))
 _ROLE_RE = re.compile(rf"\b(?:{_ROLE})\b", re.IGNORECASE)
+_BODY = r"council|committee|ministry|army|police|party|group|government|union|movement|agency|campaign|front"
 _PRE = re.compile(
-    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<aff>(?:[A-Z][\w.&'’-]*\s+){{0,4}}?)(?P<role>(?i:{_ROLE}))\s*,?\s*$"
+    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<aff>(?:[A-Z][\w.&'’-]*\s+){{0,4}}?|(?:{_BODY})\s+)(?P<role>(?i:{_ROLE}))"
+    r"\s*,?\s*$"
 )
 _APPOSITION = re.compile(r",\s+(?P<app>[^,;:\"“”()\n]{2,90}?)\s*(?=,|\.|;|\n|$)")
 _SPLIT = re.compile(r"\s+(?:for|of|at|with|to|in)\s+(?:the\s+)?")
@@ -44,9 +46,11 @@ def resolve_affiliation(index: ActorIndex, written: str) -> str:
     if country:
         return country
     words = set(written.lower().split())
-    for a in index.actors:
-        if a.kind is not ActorKind.PERSON and len(words) >= 2 and words <= set(a.name.lower().split()):
-            return a.name
+    bodies = [
+        a for a in index.actors if a.kind is not ActorKind.PERSON and words <= set(a.name.lower().split())
+    ]
+    if bodies and (len(words) >= 2 or len(bodies) == 1):  # "council" -> the one council the article names
+        return bodies[0].name
     return written
 
 

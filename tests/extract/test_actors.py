@@ -107,3 +107,14 @@ def test_noise_is_no_actor_but_a_lowercase_body_is() -> None:
 def test_occupation_from_an_apposition() -> None:
     text = '"The roof fell in," said Dara Noor, a baker whose shop faces the square. Noor was unhurt.'
     assert _actors(text)["Dara Noor"].role == "baker"
+
+
+def test_lowercase_body_before_a_role_is_the_affiliation() -> None:
+    text = (
+        "The opposition Union for Civic Renewal left the talks. Union spokesman Tarek Amin said the vote "
+        'was rigged, and committee spokeswoman Ilse Brandt said: "We will appeal."'
+    )
+    actors = _actors(text)
+    assert actors["Tarek Amin"].affiliation == "Union for Civic Renewal"
+    text = "The Civic Renewal Council left the talks. Council spokeswoman Ilse Brandt said they would return."
+    assert _actors(text)["Ilse Brandt"].affiliation == "Civic Renewal Council"

@@ -91,3 +91,9 @@ def test_hospital_town_is_a_location() -> None:
     )
     names = [loc.name for loc in extract(text).locations]
     assert names == ["Bosk", "Varun Tel"]
+
+
+def test_a_capitalised_direction_is_a_name_not_a_region() -> None:
+    text = "A bomb exploded in Belfast, the capital of Northern Ireland, killing 2 people."
+    locations = {loc.name: loc for loc in extract(text).locations}
+    assert locations["Belfast"].country != "Ireland" and locations["Belfast"].region is None

@@ -61,9 +61,9 @@ def test_according_to_an_unnamed_body() -> None:
 
 def test_trailing_attribution_conjuncts_and_statement_from() -> None:
     text = (
-        "A shell hit the ferry terminal, killing one porter, harbour authorities said. Two drivers were wounded, "
-        "firefighters and hospital staff said. Nine guards died, according to a statement from the navy's "
-        "eastern command."
+        "A shell hit the ferry terminal, killing one porter, harbour authorities said. Two drivers were "
+        "wounded, firefighters and hospital staff said. Nine guards died, according to a statement from "
+        "the navy's eastern command."
     )
     assert set(_sources(text)) == {
         "harbour authorities",
