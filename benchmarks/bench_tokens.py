@@ -97,13 +97,19 @@ def lean_schema() -> dict[str, Any]:
 def rewrite_schema(
     messages: Sequence[dict[str, Any]], sent: dict[str, Any], new: Any
 ) -> list[dict[str, Any]]:
-    """``messages`` with the indented schema instructor wrote replaced by ``new`` as compact JSON."""
-    long = json.dumps(sent, indent=2, ensure_ascii=False)
+    """``messages`` with the schema written into them (indented as instructor writes it, or compact, or
+    compact and minimal as the proposed backend change writes it) replaced by ``new`` as compact JSON."""
+    forms = [
+        json.dumps(sent, indent=2, ensure_ascii=False),
+        json.dumps(sent, ensure_ascii=False, separators=(",", ":")),
+        json.dumps(minimal_schema(sent), ensure_ascii=False, separators=(",", ":")),
+    ]
     short = json.dumps(new, ensure_ascii=False, separators=(",", ":"))
     out = []
     for m in messages:
         content = str(m.get("content") or "")
-        out.append({**m, "content": content.replace(long, short)})
+        found = next((f for f in forms if f in content), None)
+        out.append({**m, "content": content.replace(found, short) if found else content})
     return out
 
 

@@ -7,6 +7,7 @@ so a match found in normalised space maps back to offsets that slice the origina
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,10 +53,14 @@ def fold_char(ch: str) -> str:
     return ch.casefold() if len(ch.casefold()) == 1 else ch.lower()
 
 
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+
+@functools.lru_cache(maxsize=65536)
 def normalise(s: str) -> str:
     """Normalise a string the way the source is normalised (quotes, dashes, spaces, case)."""
-    s = unicodedata.normalize("NFC", s)
-    out = "".join(fold_char(c) for c in s)
+    s = unicodedata.normalize("NFC", s).translate(_FOLD_TABLE)
+    out = s.lower() if s.isascii() else "".join(fold_char(c) for c in s)  # ASCII: casefold == lower
     return _WS.sub(" ", out).strip()
 
 

@@ -32,6 +32,15 @@ def _clip(s: str, n: int = 70) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _in_vague_range(as_written: str, value: int) -> bool:
+    from .extract.numbers import find_numbers
+
+    return any(
+        p.count_min is not None and p.count_min <= value <= (p.count_max or value)
+        for p in find_numbers(as_written)
+    )
+
+
 class Grounder:
     """Aligns draft items to one source text."""
 
@@ -148,11 +157,13 @@ class Grounder:
             m = self.find(c.as_written, fuzzy=False)
             ev = [self.from_match(m, Origin.LLM)] if m else []
             missing = [v for v in values if not self.has_number(v)]
+            if not numbers_in(c.as_written):  # a vague figure ("dozens": 24-99): values must fit its range
+                missing = [v for v in values if not _in_vague_range(c.as_written, v)]
             if not ev or missing:
                 what = f"{c.category.value} figure {c.as_written!r}" + (f" ({missing})" if missing else "")
                 problems.ungrounded.append(f"{what} is not in the article")
                 return None
-            if values and not set(values) & numbers_in(ev[0].text):
+            if values and numbers_in(c.as_written) and not set(values) & numbers_in(ev[0].text):
                 problems.warnings.append(
                     f"figure {c.as_written!r}: its number was checked in the article, not in the phrase"
                 )

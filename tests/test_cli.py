@@ -122,3 +122,18 @@ def test_out_in_missing_folder_is_refused(tmp_path: Path) -> None:
 def test_json_output_is_one_document() -> None:
     result = run("brief", str(SAMPLE), "-m", "extractive")
     assert json.loads(result.output)["schema_version"] == "1"
+
+
+def test_lazy_help_matches_each_commands_own_help() -> None:
+    from summariser.cli import _LAZY_COMMANDS, _LAZY_HELP, _Group
+
+    assert set(_LAZY_HELP) == set(_LAZY_COMMANDS)
+    group = cli
+    assert isinstance(group, _Group)
+    import click
+
+    ctx = click.Context(group)
+    for name, short in _LAZY_HELP.items():
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None
+        assert cmd.get_short_help_str(limit=200) == short, name

@@ -3,14 +3,22 @@ SmolLM2-135M through llama.cpp) on the shared sample article."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_ARTICLE
 
 from summariser.brief import CasualtyCategory, Certainty, IncidentBrief, ProcessKind
 from summariser.cli import cli
 from summariser.link import same_actor
 
+SAMPLE_ARTICLE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "articles"
+    / ("syria-maaret-al-numan-airstrike.txt")
+)
 SPEAKERS = {  # quote opening -> speaker
     "Our decision to postpone": "Salem al-Meslet",
     "This attack is Assad": "Salem al-Meslet",

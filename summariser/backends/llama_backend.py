@@ -105,7 +105,9 @@ class LlamaBackend(Backend):
                     self._llm = Llama(
                         model_path=str(self.model_path),
                         n_ctx=self.settings.n_ctx,
-                        n_threads=self.settings.n_threads or os.cpu_count() or 1,
+                        # one core left free: llama.cpp's threads wait for each other at every layer, so
+                        # one descheduled thread stalls them all on a busy machine (docs/benchmarks.md)
+                        n_threads=self.settings.n_threads or max(1, (os.cpu_count() or 2) - 1),
                         seed=self.settings.seed,
                         verbose=False,  # llama.cpp's own log lines are dropped
                     )

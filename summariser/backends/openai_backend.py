@@ -33,6 +33,7 @@ The API key is redacted from every message this module raises or logs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
@@ -167,6 +168,49 @@ def _plain(value: Any, response_model: type[T]) -> T:
     return response_model.model_construct(_fields_set=set(value.model_fields_set), **fields)
 
 
+def minimal_schema(schema: Any) -> Any:
+    """``schema`` without titles and ``"default": null``, ``anyOf [X, null]`` written as X (the field stays
+    optional: it is not in ``required``)."""
+    if isinstance(schema, list):
+        return [minimal_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if (key == "title" and isinstance(value, str)) or (key == "default" and value is None):
+            continue
+        nested = key == "properties" and isinstance(value, dict)
+        out[key] = {k: minimal_schema(v) for k, v in value.items()} if nested else minimal_schema(value)
+    any_of = out.get("anyOf")
+    if isinstance(any_of, list) and len(any_of) == 2 and {"type": "null"} in any_of:
+        out.pop("anyOf")
+        out.update(next(s for s in any_of if s != {"type": "null"}))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_texts(response_model: type[BaseModel]) -> tuple[str, str]:
+    schema = response_model.model_json_schema()
+    return (
+        json.dumps(schema, indent=2, ensure_ascii=False),
+        json.dumps(minimal_schema(schema), ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def compact_schema(kwargs: dict[str, Any], response_model: type[BaseModel]) -> dict[str, Any]:
+    """instructor's JSON modes write the response schema into the system message indented, with titles:
+    send it compactly instead (-43 % prompt tokens for a ``Draft``; benchmarks/results/tokens.json)."""
+    long, short = _schema_texts(response_model)
+    messages = kwargs.get("messages") or []
+    if not any(isinstance(m.get("content"), str) and long in m["content"] for m in messages):
+        return kwargs
+    shrunk = [
+        {**m, "content": m["content"].replace(long, short)} if isinstance(m.get("content"), str) else m
+        for m in messages
+    ]
+    return {**kwargs, "messages": shrunk}
+
+
 class OpenAIBackend(Backend):
     """Structured output from an OpenAI-compatible chat endpoint, built from ``Settings``.
 
@@ -231,7 +275,7 @@ class OpenAIBackend(Backend):
         def send(*args: Any, **kwargs: Any) -> ChatCompletion:
             retrying, before = Retrying(**self._retry_policy(tally)), tally.calls
             try:
-                return retrying(self._post, kwargs, tally)
+                return retrying(self._post, compact_schema(kwargs, response_model), tally)
             except Exception as exc:
                 raise self._failure(exc, tally.calls - before) from self._safe_cause(exc)
 
@@ -260,7 +304,7 @@ class OpenAIBackend(Backend):
         async def send(*args: Any, **kwargs: Any) -> ChatCompletion:
             retrying, before = AsyncRetrying(**self._retry_policy(tally)), tally.calls
             try:
-                return await retrying(self._apost, client, kwargs, tally)
+                return await retrying(self._apost, client, compact_schema(kwargs, response_model), tally)
             except Exception as exc:
                 raise self._failure(exc, tally.calls - before) from self._safe_cause(exc)
 

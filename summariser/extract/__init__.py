@@ -28,6 +28,7 @@ from ..draft import (
     DraftSource,
     Span,
 )
+from ..taxonomy import EventType
 from .actors import build_actors
 from .casualties import find_casualties, find_discrepancies
 from .diplomacy import find_next_steps, find_positions, find_processes
@@ -81,7 +82,9 @@ def _draft(an: Analysis) -> Draft:
     attributions = attribute(an, raw_quotes, actors, citations)
     guess = classify(an)
     ev_sents = event_sentences(an)
-    places = event_places(an, pset, ev_sents)
+    diplomatic = guess.type is EventType.DIPLOMATIC
+    venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
+    places = event_places(an, pset, venue_sents, venue=diplomatic)
     perps = find_perpetrators(an, actors)
     pronoun = functools.partial(pronoun_referent, an, actors)
     figures = find_casualties(

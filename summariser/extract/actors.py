@@ -12,15 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..brief import ActorKind
-from .gazetteer import (
-    FEMALE_NAMES,
-    INTERNATIONAL,
-    MALE_NAMES,
-    MEDIA,
-    MEDIA_WORDS,
-    NOT_AN_ACTOR,
-    country_of,
-)
+from .actor_kinds import described_kind, name_like, org_kind
+from .gazetteer import FEMALE_NAMES, MALE_NAMES, NOT_AN_ACTOR, country_of
 from .nlp import Analysis, Mention
 from .roles import read_roles
 
@@ -70,41 +63,6 @@ _ORG_WORDS = re.compile(
 def initials(name: str) -> str:
     words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in ("of", "the", "and", "for")]
     return "".join(w[0] for w in words).upper()
-
-
-_NGO = re.compile(
-    r"\b(?:for Human Rights|Human Rights|Observatory|Watch|Monitor (?:for|of)|Foundation|Institute|Centre|"
-    r"Center|Crisis Group|Amnesty|Red Cross|Red Crescent|Society|Charity|Relief|Aid)\b"
-)
-
-
-def org_kind(name: str) -> ActorKind:
-    low = name.lower()
-    if low in MEDIA or (MEDIA_WORDS.search(name) and not _NGO.search(name)):
-        return ActorKind.MEDIA
-    if low in INTERNATIONAL or re.search(r"\b(?:United Nations|UN|U\.N\.|NATO)\b", name):
-        return ActorKind.INTERNATIONAL_ORG
-    if re.search(
-        r"\b(?:Department|Ministry|Government|White House|Kremlin|Pentagon|Cabinet|Administration|"
-        r"Embassy|Foreign Office|Elysee|Downing Street)\b",
-        name,
-        re.IGNORECASE,
-    ):
-        return ActorKind.GOVERNMENT
-    if re.search(
-        r"\b(?:Army|Forces|Brigades?|Front|Militia|Islamic State|ISIS|ISIL|IS|Daesh|Qaeda|Taliban|"
-        r"Hezbollah|Hamas|Shabaab|Boko Haram|Jaish|Ahrar|Jabhat|Nusra|Guards?|Battalion|Regiment|"
-        r"Corps|YPG|PKK|SDF|FSA)\b",
-        name,
-    ):
-        return ActorKind.ARMED_GROUP
-    if re.search(
-        r"\b(?:Committee|Party|Council|Coalition|Parliament|Senate|Congress|Assembly|Commission|"
-        r"Movement|Opposition|Campaign|Caucus|DNC|RNC|GOP|Democrats|Republicans)\b",
-        name,
-    ):
-        return ActorKind.POLITICAL_BODY
-    return ActorKind.OTHER
 
 
 @dataclass
@@ -302,60 +260,10 @@ def build_actors(an: Analysis, place_spans: set[tuple[int, int]]) -> ActorIndex:
     actors.sort(key=lambda a: a.first)
     for a in actors:
         if a.kind is not ActorKind.PERSON:
-            a.kind = _described_kind(text, a) or a.kind
+            a.kind = described_kind(text, a.mentions) or a.kind
     index = ActorIndex(actors)
     read_roles(an, index)
     return index
-
-
-_DESCRIBED = re.compile(
-    r",\s+(?:an?|the|one of the)\s+(?:[\w'’-]+\s+){0,4}?(?:(?P<media>news agency|newspaper|broadcaster|"
-    r"television(?: channel| station)?|channel|outlet|daily|weekly|website|news site|radio(?: station)?)|"
-    r"(?P<other>monitoring group|monitor|watchdog|rights group|charity|aid group|aid agency|NGO|"
-    r"non-governmental organi[sz]ation|think tank|research group|observatory|advocacy group)|"
-    r"(?P<armed>militia|armed group|(?:rebel|insurgent|jihadist|militant|separatist|armed|paramilitary)"
-    r" (?:group|movement|organi[sz]ation|force|alliance)|faction)|"
-    r"(?P<political>party|coalition|movement|alliance|opposition group|bloc))\b"
-)
-_DESCRIBED_KIND = {
-    "media": ActorKind.MEDIA,
-    "other": ActorKind.OTHER,
-    "armed": ActorKind.ARMED_GROUP,
-    "political": ActorKind.POLITICAL_BODY,
-}
-
-
-def _described_kind(text: str, actor: ActorRec) -> ActorKind | None:
-    """The kind an apposition gives an organisation: "X, a UK-based monitoring group," -> other."""
-    for _, e in actor.mentions:
-        m = _DESCRIBED.match(text, e)
-        if m and m.lastgroup:
-            return _DESCRIBED_KIND[m.lastgroup]
-    return None
-
-
-_NAME_PARTICLES = frozenset(
-    {"of", "for", "the", "and", "de", "del", "della", "da", "di", "du", "des", "al", "el", "bin", "ibn"}
-    | {"van", "von", "der", "le", "la", "y", "e", "on", "in", "at", "to"}
-)
-
-
-def name_like(name: str) -> bool:
-    """A name as NER noise never is: no quotation marks, brackets or slashes, no glued sentence end, and
-    no lowercase word but a particle ("Council for National Dialogue", "Staffan de Mistura")."""
-    if re.search(r"[\"“”\[\]/|@#?!+]|[a-z][.?!][A-Z]", name):
-        return False
-    words = re.split(r"\s+", name.strip())
-    if all(w.islower() for w in words):
-        return True  # a body written in lowercase: "national human rights commission"
-    if not words or (not words[0][:1].isupper() and words[0].lower() not in _NAME_PARTICLES):
-        return False
-    if len(words) > 1 and words[-1].lower() in _NAME_PARTICLES:  # "Belfast Brigade of"
-        return False
-    return all(
-        w[:1].isupper() or w[:1].isdigit() or w.lower() in _NAME_PARTICLES or re.match(r"\w+-", w)
-        for w in words
-    )
 
 
 def _merge_same_names(actors: list[ActorRec]) -> list[ActorRec]:

@@ -71,11 +71,25 @@ _RULES: list[tuple[str, EventType, str, float]] = [
     (r"riot(?:s|ers|ing)?|looting|mob\b", EventType.RIOTS, "Violent demonstration", 1.2),
     (r"arrested|detained|detention|rounded up", EventType.STRATEGIC, "Arrests", 0.8),
     (
-        r"peace talks|negotiations|summit|ceasefire (?:agreement"
-        r"|deal|announced)|sanctions|walked out of talks",
+        r"(?:peace )?talks\b|negotiations|summit|met with|meeting (?:between|with)|bilateral meeting",
         EventType.DIPLOMATIC,
         "Talks/meeting",
         0.6,
+    ),
+    (
+        r"cease-?fire (?:agreement|deal|was announced|announced|agreed|declared)"
+        r"|(?:announced|agreed|declared|signed) (?:a |an |the )?(?:\w+ )?(?:cease-?fire|truce)",
+        EventType.DIPLOMATIC,
+        "Ceasefire announcement",
+        0.8,
+    ),
+    (r"sanctions", EventType.DIPLOMATIC, "Sanctions", 0.8),
+    (
+        r"walked out of (?:the )?(?:peace )?talks|withdr[ae]w from (?:the )?(?:peace )?talks|"
+        r"pull(?:ed|s)? out of (?:the )?(?:peace )?talks|suspend\w* (?:its |their )?participation",
+        EventType.DIPLOMATIC,
+        "Withdrawal from talks",
+        1.0,
     ),
 ]
 
@@ -141,8 +155,15 @@ _HOSPITAL = re.compile(
 )
 
 
-def event_sentences(an: Analysis) -> set[int]:
+_DIPLOMATIC = re.compile(
+    r"\b(?:talks|met|meet|meeting|summit|negotiat\w+|signed|sign|agreed|agreement|cease-?fire|truce|sanctions|"
+    r"visit\w*|hosted|envoy|delegations?)\b"
+)
+
+
+def event_sentences(an: Analysis, etype: EventType | None = None) -> set[int]:
     """Indices of sentences that tell of violence, casualties or the victims' hospital (narrative, not
-    quotes)."""
-    hits = {an.sentence_index(m.start()) for rx in (VIOLENT, _HOSPITAL) for m in rx.finditer(an.lower)}
+    quotes); for a diplomatic event, the sentences about the meeting, deal or sanctions."""
+    rxs = (_DIPLOMATIC,) if etype is EventType.DIPLOMATIC else (VIOLENT, _HOSPITAL)
+    hits = {an.sentence_index(m.start()) for rx in rxs for m in rx.finditer(an.lower)}
     return {i for i in hits if not an.in_quote(*an.sentences[i])} if an.sentences else set()

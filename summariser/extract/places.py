@@ -46,6 +46,14 @@ _DEMONYM_SETTLEMENT = re.compile(
 )
 
 
+_FUTURE = re.compile(r"\b(?:will|next (?:week|month|year)|again|upcoming|planned|later this)\b")
+
+
+def _locative_at(text: str, start: int) -> bool:
+    """``start`` follows "in", "at" or "to" (a venue: "met in Lisbon", "flew to Doha for talks")."""
+    return re.search(r"\b(?:in|at|to)\s+(?:the\s+)?$", text[max(0, start - 12) : start]) is not None
+
+
 def _locative(text: str, start: int) -> bool:
     return _LOCATIVE.search(text, max(0, start - 20), start) is not None
 
@@ -253,15 +261,20 @@ def _country_from_context(an: Analysis, pset: PlaceSet, p: Place) -> str | None:
     return None
 
 
-def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int]) -> list[Place]:
-    """The places where the event happened: places named in event sentences, countries only as a fallback."""
+def event_places(an: Analysis, pset: PlaceSet, event_sents: set[int], *, venue: bool = False) -> list[Place]:
+    """The places where the event happened: places named in event sentences, countries only as a fallback.
+    ``venue``: a diplomatic event happens where the talks are ("met in Lisbon", "the talks in Doha")."""
     text = an.text
     chosen: list[Place] = []
     for p in pset.places:
         for m in p.mentions:
-            if an.sentence_index(m.start) in event_sents and not _NOT_EVENT_PLACE.match(
-                text[m.end : m.end + 30]
-            ):
+            if an.sentence_index(m.start) not in event_sents:
+                continue
+            future = _FUTURE.search(text, *an.sentence_at(m.start))  # "agreed to meet again in Oslo"
+            if venue and not p.is_country and _locative_at(text, m.start) and not future:
+                chosen.append(p)
+                break
+            if not venue and not _NOT_EVENT_PLACE.match(text[m.end : m.end + 30]):
                 chosen.append(p)
                 break
     local = [p for p in chosen if not p.is_country]

@@ -9,6 +9,9 @@ from summariser.extract import extract
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SAMPLE = SHARED / "data" / "articles" / "syria-maaret-al-numan-airstrike.txt"
+# tests/test_end_to_end.py does `from conftest import SAMPLE_ARTICLE`; with two conftest modules on the
+# path that import can land here, so the same path is offered under that name too.
+SAMPLE_ARTICLE = SAMPLE
 
 
 @pytest.fixture(scope="session")

@@ -119,3 +119,22 @@ def test_deaths_without_an_event_rule_leave_the_type_open_for_the_model() -> Non
     assert draft.event_type is EventType.OTHER and draft.sub_type is None
     kinds = [q.kind for q in plan(draft, text)]
     assert "event_type" in kinds  # the model step is asked only because the rules did not fire
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "The two governments signed a ceasefire agreement on Friday, the mediators said.",
+            "Ceasefire announcement",
+        ),
+        ("The European Union imposed new sanctions on the country's central bank.", "Sanctions"),
+        (
+            "The opposition walked out of the talks on Monday, accusing the army of bad faith.",
+            "Withdrawal from talks",
+        ),
+    ],
+)
+def test_diplomatic_sub_types(text: str, sub: str) -> None:
+    draft = extract(text)
+    assert (draft.event_type, draft.sub_type) == (EventType.DIPLOMATIC, sub)

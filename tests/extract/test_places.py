@@ -97,3 +97,12 @@ def test_a_capitalised_direction_is_a_name_not_a_region() -> None:
     text = "A bomb exploded in Belfast, the capital of Northern Ireland, killing 2 people."
     locations = {loc.name: loc for loc in extract(text).locations}
     assert locations["Belfast"].country != "Ireland" and locations["Belfast"].region is None
+
+
+def test_a_diplomatic_event_happens_at_its_venue() -> None:
+    text = (
+        "The foreign ministers of Arvelia and Tomsk met in Lisbon on Tuesday for talks on the border. "
+        "They agreed to meet again in Oslo next month."
+    )
+    draft = extract(text)
+    assert [loc.name for loc in draft.locations] == ["Lisbon"]
