@@ -166,8 +166,13 @@ def test_time_resolves_with_publication_date() -> None:
 
 def test_vague_figures_are_grounded_by_their_words_and_range() -> None:
     text = "Dozens of people were hurt when the roof fell, police said."
-    ok = DraftCasualty(category=CasualtyCategory.INJURED, count_min=24, count_max=99, qualifier=Qualifier.ABOUT,
-                       as_written="Dozens")
+    ok = DraftCasualty(
+        category=CasualtyCategory.INJURED,
+        count_min=24,
+        count_max=99,
+        qualifier=Qualifier.ABOUT,
+        as_written="Dozens",
+    )
     invented = DraftCasualty(category=CasualtyCategory.INJURED, count=500, as_written="Dozens")
     r = assemble(draft(casualties=[ok, invented]), text, origin=Origin.LLM)
     assert [(c.count_min, c.count_max) for c in r.casualties] == [(24, 99)]
