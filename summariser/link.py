@@ -120,55 +120,20 @@ class ActorIndex:
         return hits[0] if len(set(hits)) == 1 else None
 
 
-_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "a dozen": 12,
-    "dozen": 12,
-}
-
-
 def numbers_in(text: str) -> set[int]:
-    """Every number written in a text, as digits ('1,200') or words ('three', 'twenty-five')."""
+    """Every number written in a text, as digits ('1,200') or words ('three', 'twenty-five').
+
+    Vague quantities ('dozens') name no number and add none.
+    """
+    from .extract.numbers import find_numbers
+
     found = {int(m.replace(",", "")) for m in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b", text)}
-    low = text.lower()
-    for word, value in _WORDS.items():
-        if re.search(rf"\b{word}\b", low):
-            found.add(value)
-    for tens, unit in re.findall(
-        r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|"
-        r"four|five|six|seven|eight|nine)\b",
-        low,
-    ):
-        found.add(_WORDS[tens] + _WORDS[unit])
-    for num, mult in re.findall(r"\b(\d+|\w+) (hundred|thousand)\b", low):
-        base = int(num) if num.isdigit() else _WORDS.get(num)
-        if base:
-            found.add(base * (100 if mult == "hundred" else 1000))
+    found.update(p.count for p in find_numbers(text) if p.count is not None)
+    found.update(
+        v
+        for p in find_numbers(text)
+        if p.count is None
+        for v in (p.count_min, p.count_max)
+        if v is not None and str(v) in text
+    )
     return found
