@@ -13,14 +13,13 @@ share it. The cache never fails a brief: if the database cannot be used, calls g
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from .backends.base import Backend, Completion, Message, T
 from .errors import ConfigError
+from .sqlite_store import SQLiteStore
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -102,34 +102,14 @@ class CachedAnswer:
     finish_reason: str | None
 
 
-class ResponseCache:
+class ResponseCache(SQLiteStore):
     """``ResponseCache(path)``; ``ResponseCache.for_settings(settings)`` uses the user cache folder."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.errors = 0  # database errors swallowed by get/put (the call went to the model instead)
-        self._ready = False
+    schema = _SCHEMA
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ResponseCache:
         return cls(settings.resolved_cache_dir / CACHE_FILE)
-
-    # -- connections ---------------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _connect(self, *, create: bool = True) -> Iterator[sqlite3.Connection]:
-        if create and not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            if not self._ready:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.executescript(_SCHEMA)
-                self._ready = True
-            conn.execute("PRAGMA synchronous = NORMAL")
-            yield conn
-        finally:
-            conn.close()
 
     # -- keys ------------------------------------------------------------------------------------------------
     @staticmethod

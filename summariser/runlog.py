@@ -12,14 +12,13 @@ brief (errors are counted in ``RunLog.errors``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import logging
 import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .backends.base import Backend, Completion, Message, T
 from .cache import messages_sha256
 from .errors import ConfigError
+from .sqlite_store import SQLiteStore
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -157,13 +157,10 @@ class RunSummary:
         return {**asdict(self), "total_tokens": self.total_tokens, "duration_s": self.duration_s}
 
 
-class RunLog:
+class RunLog(SQLiteStore):
     """``RunLog(path)``; ``RunLog.for_settings(settings)`` opens ``settings.resolved_log_db``."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.errors = 0
-        self._ready = False
+    schema = _SCHEMA
 
     @classmethod
     def default_path(cls, settings: Settings) -> Path:
@@ -173,22 +170,6 @@ class RunLog:
     @classmethod
     def for_settings(cls, settings: Settings) -> RunLog:
         return cls(cls.default_path(settings))
-
-    @contextlib.contextmanager
-    def _connect(self, *, create: bool = True) -> Iterator[sqlite3.Connection]:
-        if create and not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            if not self._ready:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.executescript(_SCHEMA)
-                self._ready = True
-            conn.execute("PRAGMA synchronous = NORMAL")
-            yield conn
-        finally:
-            conn.close()
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
         try:
