@@ -55,12 +55,29 @@ class Facts:
     time_text: str | None
 
 
+_RELATIVE_TIME = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|last night|"
+    r"this morning)\b",
+    re.I,
+)
+_DATELINE_HEAD = re.compile(r"\s*[A-Z][A-Za-z .'\u2019-]*,\s*")
+
+
+def _is_dateline(an: Analysis, start: int) -> bool:
+    """'KYIV, March 3 (Reuters) -': the date of the report, not of the event."""
+    return start < 80 and _DATELINE_HEAD.fullmatch(an.text[:start]) is not None
+
+
 def find_time(an: Analysis, event_sents: set[int]) -> tuple[str, tuple[int, int]] | None:
-    """The first date/time expression in an event sentence (else in the first paragraph), as written."""
+    """The event's time as written: in an event sentence (else the first paragraph), a weekday or relative
+    expression ('on Tuesday', 'last night') before a calendar date, never the dateline's date."""
     dates = [
         m
         for m in an.mentions
-        if m.label in ("DATE", "TIME") and not an.in_quote(m.start) and not _VAGUE_TIME.match(m.text)
+        if m.label in ("DATE", "TIME")
+        and not an.in_quote(m.start)
+        and not _VAGUE_TIME.match(m.text)
+        and not _is_dateline(an, m.start)
     ]
     first_para = an.paragraphs[0] if an.paragraphs else (0, len(an.text))
     for pick in (
@@ -68,11 +85,12 @@ def find_time(an: Analysis, event_sents: set[int]) -> tuple[str, tuple[int, int]
         lambda m: m.start < first_para[1],
         lambda m: an.sentence_index(m.start) < 3,
     ):
-        for m in dates:
-            if pick(m):
-                pre = _PREP.search(an.text[max(0, m.start - 12) : m.start])
-                s = m.start - (len(pre.group()) if pre else 0)
-                return an.text[s : m.end], (s, m.end)
+        tier = [m for m in dates if pick(m)]
+        if tier:
+            m = next((m for m in tier if _RELATIVE_TIME.search(m.text)), tier[0])
+            pre = _PREP.search(an.text[max(0, m.start - 12) : m.start])
+            s = m.start - (len(pre.group()) if pre else 0)
+            return an.text[s : m.end], (s, m.end)
     return None
 
 
