@@ -149,7 +149,7 @@ def replay(original: Any, calls: Sequence[Call], times: list[float] | None = Non
 def fresh_summariser(inner: Any, folder: Path) -> Any:
     """A ``Summariser`` over the loaded ``inner`` backend, wrapped as the CLI wraps it (response cache and
     run log on, both new and empty in ``folder``: every call is a cache miss)."""
-    from summariser.batch import instrument
+    from summariser.instrument import instrument
     from summariser.pipeline import Summariser
     from summariser.runlog import RunLog
     from summariser.settings import Settings

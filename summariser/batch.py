@@ -17,23 +17,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
-import glob
 import json
 import os
-import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
 from .backends.base import Backend
-from .cache import CachedBackend, ResponseCache
+from .batch_inputs import INPUT_SUFFIXES, BatchInput, collect_inputs
+from .cache import CachedBackend
 from .errors import ConfigError, InputError, SummariserError
+from .instrument import _find, instrument, prompt_version
 from .load import MAX_BYTES, Article, article_from_text, load_article
-from .runlog import LoggedBackend, RunLog, current_item, redact
+from .runlog import RunLog, current_item, redact
 from .settings import Settings
 
 __all__ = [
@@ -52,7 +51,6 @@ __all__ = [
     "run_batch",
 ]
 
-INPUT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 ERRORS_FILE = "errors.jsonl"
 MANIFEST_FILE = ".manifest.jsonl"
 LOCK_FILE = ".lock"
@@ -62,153 +60,6 @@ Status = Literal["done", "skipped", "failed"]
 _B = TypeVar("_B", bound=Backend)
 
 
-# -- inputs ------------------------------------------------------------------------------------------------
-@dataclass
-class BatchInput:
-    """One article to brief: a file (``path``) or a JSONL record (``text``); ``problem``: unusable record."""
-
-    id: str
-    source: str
-    path: Path | None = None
-    text: str | None = None
-    published: dt.date | None = None
-    problem: SummariserError | None = None
-
-
-def _safe_id(raw: str) -> str:
-    s = re.sub(r"[^\w.-]+", "_", raw).strip("._-")[:100]
-    return s or "item"
-
-
-class _Ids:
-    """Sanitised, unique (also on case-insensitive file systems) ids, stable for the same inputs."""
-
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-
-    def __call__(self, raw: str) -> str:
-        base = _safe_id(raw)
-        candidate, n = base, 1
-        while candidate.lower() in self.seen:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.seen.add(candidate.lower())
-        return candidate
-
-
-def _walk(root: Path, exclude: list[Path]) -> list[Path]:
-    found = []
-    for p in root.rglob("*"):
-        rel = p.relative_to(root).parts
-        if any(part.startswith(".") for part in rel) or p.suffix.lower() not in INPUT_SUFFIXES:
-            continue
-        if any(p.resolve().is_relative_to(x) for x in exclude) or not p.is_file():
-            continue
-        found.append(p)
-    return sorted(found)
-
-
-def _published(value: object, where: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(
-            f"{where}: published {value!r} is not a date", hint="write it as YYYY-MM-DD"
-        ) from None
-
-
-def _records(path: Path, ids: _Ids) -> Iterator[BatchInput]:
-    try:
-        fh = path.open("r", encoding="utf-8", errors="replace")
-    except OSError as exc:
-        yield BatchInput(
-            ids(path.stem), str(path), problem=InputError(f"{path}: cannot be read ({exc.strerror})")
-        )
-        return
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            try:
-                rec = json.loads(line)
-                if not isinstance(rec, dict):
-                    raise ValueError("not an object")
-            except ValueError as exc:
-                yield BatchInput(
-                    ids(f"{path.stem}-line{n}"),
-                    where,
-                    problem=InputError(
-                        f"{where}: not a JSON object ({exc})",
-                        hint='each line must be {"id": ..., "text": ..., "published": ...}',
-                    ),
-                )
-                continue
-            item = BatchInput(ids(str(rec.get("id") or f"{path.stem}-{n}")), where)
-            try:
-                if not isinstance(rec.get("text"), str):
-                    raise InputError(
-                        f'{where}: the record has no "text" string', hint='add the article as "text"'
-                    )
-                item.text = rec["text"]
-                item.published = _published(rec.get("published"), where)
-            except InputError as exc:
-                item.problem = exc
-            yield item
-
-
-def collect_inputs(specs: Sequence[str | Path], *, exclude: Iterable[Path] = ()) -> list[BatchInput]:
-    """Expand INPUT arguments into items, in a stable order. Paths that match nothing become failed items."""
-    ids = _Ids()
-    skip = [Path(x).resolve() for x in exclude]
-    items: list[BatchInput] = []
-    seen: set[Path] = set()
-
-    def add_file(p: Path) -> None:
-        key = p.resolve()
-        if key in seen:
-            return
-        seen.add(key)
-        if p.suffix.lower() == ".jsonl":
-            items.extend(_records(p, ids))
-        else:
-            items.append(BatchInput(ids(p.stem), str(p), path=p))
-
-    for spec in map(str, specs):
-        path = Path(spec)
-        if path.is_dir():
-            for p in _walk(path, skip):
-                add_file(p)
-        elif path.exists():
-            add_file(path)
-        elif any(c in spec for c in "*?["):
-            matches = sorted(glob.glob(spec, recursive=True))
-            if not matches:
-                items.append(
-                    BatchInput(
-                        ids(path.stem or "pattern"),
-                        spec,
-                        problem=InputError(f"{spec}: matches no files", hint="check the pattern"),
-                    )
-                )
-            for m in map(Path, matches):
-                if m.is_dir():
-                    for p in _walk(m, skip):
-                        add_file(p)
-                elif m.suffix.lower() in (*INPUT_SUFFIXES, ".jsonl"):
-                    add_file(m)
-        else:
-            items.append(
-                BatchInput(
-                    ids(path.stem), spec, problem=InputError(f"{spec}: no such file", hint="check the path")
-                )
-            )
-    return items
-
-
-# -- output folder -----------------------------------------------------------------------------------------
 def prepare_output_dir(path: Path) -> Path:
     """Create ``path`` (its parent must exist) and check it is writable. Raises ``ConfigError`` up front."""
     path = Path(path)
@@ -388,40 +239,6 @@ def _error_info(exc: BaseException, secrets: list[str]) -> dict[str, str | None]
         "message": redact(str(exc) or repr(exc), secrets),
         "hint": "an unexpected error (a bug): please report it with this message",
     }
-
-
-def instrument(
-    backend: Backend | None, settings: Settings, *, runlog: RunLog | None = None, run_id: str = "-"
-) -> Backend | None:
-    """``backend`` with the response cache (if ``settings.use_cache``) and the run log (if ``runlog``).
-
-    The order matters: the log sees cache hits (``cached``), the cache never sees the log.
-    """
-    if backend is None:
-        return None
-    if settings.use_cache and backend.mode != "none":
-        backend = CachedBackend(backend, ResponseCache.for_settings(settings))
-    if runlog is not None:
-        backend = LoggedBackend(backend, runlog, run_id, secrets=[settings.api_key])
-    return backend
-
-
-def _find(backend: Backend | None, kind: type[_B]) -> _B | None:
-    while backend is not None and not isinstance(backend, kind):
-        backend = getattr(backend, "__dict__", {}).get("inner")
-    return backend
-
-
-def prompt_version(backend: Backend | None) -> str:
-    """The prompt templates a brief made with ``backend`` depends on (what resuming compares)."""
-    from .prompt import PROMPTS_DIR, template_version
-
-    if backend is None or backend.mode == "none":
-        return "none"
-    if backend.mode == "choices":
-        names = sorted({p.name.split(".v")[0] for p in PROMPTS_DIR.glob("choose_*.v*.j2")})
-        return "+".join(template_version(n) for n in names)
-    return template_version("brief")
 
 
 # -- the runner --------------------------------------------------------------------------------------------

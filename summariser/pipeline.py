@@ -98,7 +98,7 @@ class Summariser:
     def backend(self) -> Backend | None:
         """The engine, built on first use, with the response cache and the run log around it."""
         if not self._backend_built:
-            from .batch import instrument
+            from .instrument import instrument
 
             inner = build_backend(self.settings)
             runlog, run_id = None, "-"
