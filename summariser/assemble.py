@@ -58,10 +58,10 @@ def _actors(g: Grounder, draft: Draft, fallback: Draft | None, origin: Origin, p
     for pool, src in pools:
         for a in pool:
             names = [a.name, *a.aliases]
-            if any(any(same_actor(n, m) for n in names for m in [x.name, *x.aliases]) for x in out):
-                existing = next(
-                    x for x in out if any(same_actor(n, m) for n in names for m in [x.name, *x.aliases])
-                )
+            existing = next(
+                (x for x in out if any(same_actor(n, m) for n in names for m in [x.name, *x.aliases])), None
+            )
+            if existing is not None:
                 for n in names:
                     if n not in existing.aliases and n != existing.name and g.find(n, fuzzy=False):
                         existing.aliases.append(n)

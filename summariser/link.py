@@ -128,12 +128,9 @@ def numbers_in(text: str) -> set[int]:
     from .extract.numbers import find_numbers
 
     found = {int(m.replace(",", "")) for m in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b", text)}
-    found.update(p.count for p in find_numbers(text) if p.count is not None)
-    found.update(
-        v
-        for p in find_numbers(text)
-        if p.count is None
-        for v in (p.count_min, p.count_max)
-        if v is not None and str(v) in text
-    )
+    for p in find_numbers(text):
+        if p.count is not None:
+            found.add(p.count)
+        else:  # a range counts only for the numbers actually written ("between 10 and 15")
+            found.update(v for v in (p.count_min, p.count_max) if v is not None and str(v) in text)
     return found

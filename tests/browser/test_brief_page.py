@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import ARTIFACTS, open_file
 
 from summariser.brief import (
     Actor,
@@ -44,18 +45,6 @@ from summariser.taxonomy import EventType
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 ARTICLE = """KESSARA, Dravenia (Northwind Wire) — At least 12 people were killed and 30 injured on Tuesday \
 when rockets struck a market in the northern town of Kessara, local officials said.
@@ -268,31 +257,8 @@ def make_brief(text: str) -> IncidentBrief:
     )
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def open_page(browser: Any, tmp_path: Path, brief: IncidentBrief, text: str, **context: Any) -> Any:
-    path = tmp_path / "brief.html"
-    path.write_text(render_html(brief, text), encoding="utf-8")
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, **context)
-    page = ctx.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.on(
-        "request",
-        lambda req: page.errors.append(f"request {req.url}") if not req.url.startswith("file://") else None,
-    )
-    page.goto(path.as_uri())
-    return page
+    return open_file(browser, tmp_path / "brief.html", render_html(brief, text), **context)
 
 
 @pytest.fixture()

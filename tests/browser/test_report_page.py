@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import ARTIFACTS, open_file
 
 from summariser.evals import load_cases
 from summariser.evals.compare import Comparison, compare_runs
@@ -25,18 +26,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "evals" / "cases"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 VISIBLE_IDS = """() => Array.from(document.querySelectorAll('#case-table tbody.case'))
     .filter(t => !t.hidden).map(t => t.rows[0].cells[0].dataset.v)"""
@@ -86,39 +75,13 @@ def comparison(run: RunFile, new_run: RunFile) -> Comparison:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reports")
 
 
-def open_file(browser: Any, path: Path, html: str) -> Any:
-    path.write_text(html, encoding="utf-8")
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = ctx.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.on(
-        "request",
-        lambda req: page.errors.append(f"request {req.url}") if not req.url.startswith("file://") else None,
-    )
-    page.goto(path.as_uri())
-    return page
-
-
 @pytest.fixture()
 def run_page(browser: Any, folder: Path, run: RunFile) -> Iterator[Any]:
-    page = open_file(browser, folder / "run.html", render_run_html(run))
+    page = open_file(browser, folder / "run.html", render_run_html(run), width=1440, height=1000)
     yield page
     assert page.errors == []
     page.context.close()
@@ -126,7 +89,7 @@ def run_page(browser: Any, folder: Path, run: RunFile) -> Iterator[Any]:
 
 @pytest.fixture()
 def new_page(browser: Any, folder: Path, new_run: RunFile) -> Iterator[Any]:
-    page = open_file(browser, folder / "new.html", render_run_html(new_run))
+    page = open_file(browser, folder / "new.html", render_run_html(new_run), width=1440, height=1000)
     yield page
     assert page.errors == []
     page.context.close()
@@ -134,7 +97,9 @@ def new_page(browser: Any, folder: Path, new_run: RunFile) -> Iterator[Any]:
 
 @pytest.fixture()
 def cmp_page(browser: Any, folder: Path, comparison: Comparison) -> Iterator[Any]:
-    page = open_file(browser, folder / "compare.html", render_compare_html(comparison))
+    page = open_file(
+        browser, folder / "compare.html", render_compare_html(comparison), width=1440, height=1000
+    )
     yield page
     assert page.errors == []
     page.context.close()
@@ -249,7 +214,13 @@ def test_markup_in_a_quote_or_case_id_never_runs(
     records = [r.model_copy(update=changes.get(r.id, {})) for r in poisoned.cases]
     evil_cases = [c.model_copy(update={"id": evil_id}) if c.id == first else c for c in cases]
     evil_run = rescore(poisoned.model_copy(update={"cases": records}), evil_cases)
-    page = open_file(browser, folder / "evil.html", render_run_html(evil_run, cases=evil_cases, fail_below=0))
+    page = open_file(
+        browser,
+        folder / "evil.html",
+        render_run_html(evil_run, cases=evil_cases, fail_below=0),
+        width=1440,
+        height=1000,
+    )
     try:
         row = page.locator("#case-table tbody.case").first
         assert row.locator("th.case-col .cid").inner_text() == evil_id
