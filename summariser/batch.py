@@ -9,8 +9,10 @@ message and hint, and the batch goes on. ``OUT/.manifest.jsonl`` records each fi
 SHA-256, model, prompt version, format), appended and fsynced after its output is in place, so a re-run
 (even after ``kill -9``) skips what is done and briefs the rest.
 
-Remote engines (``openai:``) brief ``jobs`` items at a time on one event loop (``Summariser.abrief``);
-local and extractive engines share one ``Summariser`` (one loaded model) and brief one item at a time.
+This runner is the driver; an executor (``summariser.executor``) makes the briefs. The local one: remote
+engines (``openai:``) brief ``jobs`` items at a time on one event loop (``Summariser.abrief``); local and
+extractive engines share one ``Summariser`` (one loaded model) and brief one item at a time. The Ray one
+(``executor="ray"``, ``summariser.ray_executor``): a pool of actors, each with its own ``Summariser``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from typing import IO, Any, Literal, TypeVar
 
 from .backends.base import Backend
 from .batch_inputs import INPUT_SUFFIXES, BatchInput, collect_inputs
-from .cache import CachedBackend
 from .errors import ConfigError, InputError, SummariserError
-from .instrument import _find, instrument, prompt_version
+from .executor import EXECUTORS, Executor, ExecutorName, LocalExecutor
+from .instrument import instrument, prompt_version
 from .load import MAX_BYTES, Article, article_from_text, load_article
 from .runlog import RunLog, current_item, redact
 from .settings import Settings
@@ -249,6 +251,10 @@ class BatchRunner:
     backoff, or a fake). It is wrapped in the response cache (unless ``settings.use_cache`` is off) and
     the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog`` given;
     none with ``runlog=False``).
+
+    ``executor="ray"`` briefs on Ray actors instead (``ray``: a ``RayOptions``, where and how many; the
+    actors build their own backends, so ``backend`` must be None); outputs, manifest and errors are still
+    written here.
     """
 
     def __init__(
@@ -264,29 +270,47 @@ class BatchRunner:
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[ItemResult], None] | None = None,
         max_bytes: int = MAX_BYTES,
+        executor: ExecutorName = "local",
+        ray: Any = None,
     ) -> None:
-        from .pipeline import Summariser, build_backend
-
         if fmt not in _EXT:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
         self.settings = settings
         self.out_dir = prepare_output_dir(out_dir)
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
-        self.remote = settings.model_spec.engine == "openai"
-        self.jobs = max(1, jobs) if self.remote else 1
+        if executor not in EXECUTORS:
+            raise ConfigError(f"unknown executor {executor!r}", hint="use local or ray")
         self.on_start, self.on_result = on_start, on_result
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
-        inner = backend if backend is not None else build_backend(settings)  # config errors: before any work
+        if executor == "ray":
+            from .ray_executor import RayExecutor
+
+            if backend is not None:
+                raise ConfigError("the Ray executor builds its backends in the actors: pass no backend")
+            ray_executor = RayExecutor(settings, jobs=jobs, options=ray)  # no Ray installed: ConfigError
         if runlog is True:
             runlog = settings.use_log and RunLog.for_settings(settings)
         self.runlog = runlog or None
         self.run_id = self.runlog.start_run(command=command, model=self.model_id) if self.runlog else "-"
-        wrapped = instrument(inner, settings, runlog=self.runlog, run_id=self.run_id)
-        self.cache_backend = _find(wrapped, CachedBackend)
-        self.summariser = Summariser(settings, backend=wrapped)
-        self.prompt_version = prompt_version(wrapped)
+        self.executor: Executor
+        if executor == "ray":
+            ray_executor.run_id = self.run_id
+            self.executor = ray_executor
+        else:  # builds the backend now: config errors come before any work
+            self.executor = LocalExecutor(
+                settings, jobs=jobs, backend=backend, runlog=self.runlog, run_id=self.run_id
+            )
+
+    @property
+    def prompt_version(self) -> str:
+        return self.executor.prompt_version
+
+    @property
+    def jobs(self) -> int:
+        """Items briefed at a time (known for the Ray executor once its actors have started)."""
+        return self.executor.slots
 
     # -- one item ------------------------------------------------------------------------------------------
     def _load(self, item: BatchInput) -> Article:
@@ -326,7 +350,7 @@ class BatchRunner:
                 if manifest.is_done(item.id, key, out):
                     result = ItemResult(item.id, item.source, "skipped", output=out.name)
                     return result
-                brief = await self.summariser.abrief(article)
+                brief = await self.executor.brief(item.id, article)
                 await asyncio.to_thread(write_atomic, out, self._render(brief))
                 manifest.add(
                     {
@@ -371,10 +395,11 @@ class BatchRunner:
         with _locked(self.out_dir):
             _remove_stale_temps(self.out_dir)
             manifest = Manifest(self.out_dir / MANIFEST_FILE)
-            slots = asyncio.Semaphore(self.jobs)
-            if self.on_start:
-                self.on_start(len(items))
             try:
+                await self.executor.start()
+                slots = asyncio.Semaphore(self.executor.slots)
+                if self.on_start:
+                    self.on_start(len(items))
                 with (self.out_dir / ERRORS_FILE).open("w", encoding="utf-8") as errors:
 
                     async def one(item: BatchInput) -> None:
@@ -386,13 +411,13 @@ class BatchRunner:
                     await asyncio.gather(*(one(i) for i in items))
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
-                await self._close()
+                await self.executor.close()
                 summary = BatchSummary(
                     self.run_id,
                     self.out_dir,
                     _in_order(results, items),
                     time.perf_counter() - started,
-                    cache_hits=self.cache_backend.hits if self.cache_backend else 0,
+                    cache_hits=self.executor.cache_hits(),
                     interrupted=status == "interrupted",
                 )
                 if self.runlog is not None:
@@ -404,15 +429,6 @@ class BatchRunner:
                         failed=summary.failed,
                     )
         return summary
-
-    async def _close(self) -> None:
-        backend = self.summariser.backend
-        aclose = getattr(backend, "aclose", None) if backend is not None else None
-        with contextlib.suppress(Exception):
-            if aclose is not None:
-                await aclose()
-            else:
-                self.summariser.close()
 
     def run(self, items: Sequence[BatchInput]) -> BatchSummary:
         return asyncio.run(self.arun(items))
