@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -14,7 +16,7 @@ import click
 
 from .cli import make_settings, model_options
 
-__all__ = ["batch", "cache_group", "logs"]
+__all__ = ["batch", "cache_group", "executor_options", "logs"]
 
 EXIT_CODES = """\b
 Exit codes: 0 every item briefed (or already done), 1 some items failed
@@ -30,6 +32,26 @@ def _stderr() -> Any:
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def executor_options(executor: str, ray_address: str | None, actors: int | None) -> Any:
+    """``RayOptions`` for ``--executor ray``; None for the local executor (which takes no Ray options)."""
+    if executor != "ray":
+        if ray_address or actors:
+            raise click.UsageError("--ray-address and --actors need --executor ray")
+        return None
+    from .ray_executor import RayOptions
+
+    return RayOptions(address=ray_address or None, actors=actors)
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr(on: bool) -> Iterator[None]:
+    if not on:
+        yield
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 class _Display:
@@ -111,6 +133,23 @@ class _Display:
 @click.option(
     "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where briefs are made: this process, or a pool of Ray actors (pip install 'summariser[ray]').",
+)
+@click.option(
+    "--ray-address",
+    metavar="auto|ray://HOST:PORT",
+    help="The Ray cluster to run on (with --executor ray); default: start a local Ray runtime.",
+)
+@click.option(
+    "--actors",
+    type=click.IntRange(1, 10_000),
+    help="Ray actors, each with its own loaded model (with --executor ray); default: one per CPU.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.pass_context
@@ -124,6 +163,9 @@ def batch(
     base_url: str | None,
     no_cache: bool,
     max_bytes: int | None,
+    executor: str,
+    ray_address: str | None,
+    actors: int | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -132,6 +174,7 @@ def batch(
     from .batch import BatchRunner, collect_inputs, prepare_output_dir
     from .load import MAX_BYTES
 
+    ray_options = executor_options(executor, ray_address, actors)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     out = prepare_output_dir(out_dir)
     items = collect_inputs(inputs, exclude=[out])
@@ -146,10 +189,13 @@ def batch(
         on_start=display.start,
         on_result=display.result,
         max_bytes=max_bytes or MAX_BYTES,
+        executor=executor,  # type: ignore[arg-type]
+        ray=ray_options,
     )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # kill: stop cleanly, like Ctrl-C
     try:
-        summary = runner.run(items)
+        with _stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout: keep --json clean
+            summary = runner.run(items)
     finally:
         signal.signal(signal.SIGTERM, previous)
         display.stop()

@@ -198,7 +198,7 @@ class RayExecutor:
         kwargs: dict[str, Any] = {
             "include_dashboard": False,
             "log_to_driver": False,
-            "logging_level": logging.WARNING,
+            "logging_level": logging.ERROR,  # not the token-auth notice of every local start
         }
         if self.options.address is None:
             kwargs |= {"num_cpus": os.cpu_count() or 1, "object_store_memory": LOCAL_OBJECT_STORE_BYTES}

@@ -1,0 +1,177 @@
+"""7. The Ray executor beside the local one: briefs/s with 1 and 2 actors, start-up, overhead per item.
+
+Invented articles (``benchmarks/invented.py``) are briefed by the batch library (``BatchRunner``, what
+``summariser batch --executor ray --actors N`` runs) in one child process, for two engines:
+
+- ``extractive``: CPU only (spaCy + grounding), one item at a time per actor;
+- ``openai:bench-model`` against the scripted test server (a thread of the parent) answering each request
+  after 0.5 s, ``jobs`` requests in flight per actor (and in the local executor).
+
+Each configuration gets a new output folder; a local Ray runtime (2 CPUs, 256 MB object store) is started
+once in the child and its start-up time reported. Throughput is timed from the moment the executor is
+ready (actors warm, ``on_start``) to the end of the run, so it excludes start-up, which is reported apart
+(Ray runtime, then actors loading spaCy). "Ray overhead per item" is the extra wall time per item with one
+actor over the local executor on the extractive engine (same work, one process briefing either way), and
+the driver's CPU per item (loading, manifest, writing, plus Ray's submission and transfer).
+
+    .venv/bin/python -m benchmarks.bench_ray [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_batch import responder_for, write_inputs
+from benchmarks.common import emit, loadavg, maxrss_mb, run_child, summary
+from benchmarks.invented import invented_articles
+
+LATENCY = 0.5
+JOBS = 8  # requests in flight per actor (and in the local executor) for the remote engine
+
+
+def _settings(model: str, base_url: str | None, work: Path) -> Any:
+    from summariser.settings import Settings
+
+    return Settings(
+        model=model,
+        base_url=base_url,
+        api_key="bench" if base_url else None,
+        cache_dir=work / "cache",
+        use_cache=False,  # every configuration pays for every brief
+        log_db=work / "logs.db",
+        max_retries=0,
+    )
+
+
+def one_run(model: str, base_url: str | None, inputs: Path, work: Path, executor: str, actors: int) -> dict:
+    from summariser.batch import BatchRunner, collect_inputs
+    from summariser.ray_executor import RayOptions
+
+    work.mkdir(parents=True, exist_ok=True)
+    settings = _settings(model, base_url, work)
+    ready: list[float] = []
+    created = time.perf_counter()
+    runner = BatchRunner(
+        settings,
+        work / f"out-{executor}-{actors}",
+        jobs=JOBS,
+        executor=executor,  # type: ignore[arg-type]
+        ray=RayOptions(actors=actors) if executor == "ray" else None,
+        on_start=lambda _n: ready.append(time.perf_counter()),
+    )
+    items = collect_inputs([inputs])
+    cpu0 = time.process_time()
+    done = runner.run(items)
+    end = time.perf_counter()
+    cpu = time.process_time() - cpu0
+    briefing = end - ready[0]
+    return {
+        "executor": executor,
+        "actors": actors if executor == "ray" else None,
+        "in_flight": runner.jobs,
+        "done": done.done,
+        "failed": done.failed,
+        "start_s": round(ready[0] - created, 3),
+        "briefing_s": round(briefing, 3),
+        "briefs_per_s": round(done.done / briefing, 2) if briefing else None,
+        "driver_cpu_ms_per_item": round(1000 * cpu / max(1, len(items)), 2),
+    }
+
+
+def child(base_url: str, inputs: Path, work: Path, reps: int) -> dict[str, Any]:
+    import logging
+
+    import ray
+
+    from summariser.extract import warm_up
+
+    warm_up()  # the local executor's spaCy (the actors load their own, inside start_s)
+    started = time.perf_counter()
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=256 * 1024 * 1024,
+        log_to_driver=False,
+        logging_level=logging.ERROR,
+    )
+    ray_init_s = time.perf_counter() - started
+    rows = []
+    for model, url in (("extractive", None), ("openai:bench-model", base_url)):
+        for executor, actors in (("local", 1), ("ray", 1), ("ray", 2)):
+            runs = [one_run(model, url, inputs, work / f"r{i}", executor, actors) for i in range(reps)]
+            best = sorted(runs, key=lambda r: r["briefs_per_s"] or 0)[len(runs) // 2]
+            best["briefs_per_s_all"] = summary([r["briefs_per_s"] or 0 for r in runs], 2)
+            rows.append({"engine": model, **best})
+    ray.shutdown()
+    return {"ray_init_s": round(ray_init_s, 3), "rows": rows, "maxrss_mb": maxrss_mb()}
+
+
+def _row(rows: list[dict[str, Any]], engine: str, executor: str, actors: int) -> dict[str, Any]:
+    return next(
+        r
+        for r in rows
+        if r["engine"] == engine
+        and r["executor"] == executor
+        and (executor == "local" or r["actors"] == actors)
+    )
+
+
+def measure(n_articles: int, reps: int) -> dict[str, Any]:
+    import ray
+
+    from summariser.testing.openai_server import OpenAIServer
+
+    articles = invented_articles(n_articles)
+    folder = Path(tempfile.mkdtemp(prefix="bench-ray-"))
+    inputs = write_inputs(articles, folder)
+    with OpenAIServer(responder=responder_for(articles), latency=LATENCY) as server:
+        args = ["-m", "benchmarks.bench_ray", "--child", "--base-url", server.base_url]
+        args += ["--inputs", str(inputs), "--work", str(folder), "--reps", str(reps)]
+        out = run_child(args, timeout=1200).result
+    shutil.rmtree(folder, ignore_errors=True)
+    rows = out["rows"]
+    ext_local, ext_1, ext_2 = (
+        _row(rows, "extractive", e, a) for e, a in (("local", 1), ("ray", 1), ("ray", 2))
+    )
+    overhead_ms = 1000 * (ext_1["briefing_s"] - ext_local["briefing_s"]) / n_articles
+    speedup = (ext_2["briefs_per_s"] or 0) / (ext_local["briefs_per_s"] or 1)
+    return {
+        "goal": "report: briefs/s of the Ray executor (1, 2 actors) beside the local one; overhead per item",
+        "measured": round(overhead_ms, 2),
+        "met": None,
+        "unit": "ms of Ray overhead per item (extractive, 1 actor vs local)",
+        "articles": n_articles,
+        "latency_s": LATENCY,
+        "jobs_per_actor_remote": JOBS,
+        "ray_version": ray.__version__,
+        "ray_init_s": out["ray_init_s"],
+        "extractive_speedup_2_actors_vs_local": round(speedup, 2),
+        "rows": rows,
+        "child_maxrss_mb": out["maxrss_mb"],
+        "loadavg_end": loadavg(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="24 articles, one run per configuration")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--inputs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--reps", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        emit(child(args.base_url, args.inputs, args.work, args.reps))
+        return
+    emit(measure(24 if args.quick else 64, reps=1 if args.quick else 3))
+
+
+if __name__ == "__main__":
+    main()
