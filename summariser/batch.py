@@ -163,6 +163,55 @@ class Manifest:
         self.entries[str(entry["id"])] = entry
 
 
+class LocalOutput:
+    """The batch output folder on this machine: a lock, atomic files, the appended manifest and errors.
+
+    ``summariser.remote_output.RemoteOutput`` is the same interface for ``--out`` URLs.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = prepare_output_dir(path)
+        self.manifest: Manifest | None = None
+        self.errors: IO[str] | None = None
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        with _locked(self.path):
+            _remove_stale_temps(self.path)
+            self.manifest = Manifest(self.path / MANIFEST_FILE)
+            with (self.path / ERRORS_FILE).open("w", encoding="utf-8") as self.errors:
+                yield
+
+    def is_done(self, item_id: str, key: dict[str, str], name: str) -> bool:
+        assert self.manifest is not None
+        return self.manifest.is_done(item_id, key, self.path / name)
+
+    def write(self, name: str, text: str) -> None:
+        write_atomic(self.path / name, text)
+
+    def add(self, entry: dict[str, Any]) -> None:
+        assert self.manifest is not None
+        self.manifest.add(entry)
+
+    def error(self, line: str) -> None:
+        assert self.errors is not None
+        self.errors.write(line)
+        self.errors.flush()
+
+
+def open_output(out: str | Path) -> Any:
+    """``LocalOutput`` for a folder, ``RemoteOutput`` for a filesystem URL (``s3://...``, needs fsspec)."""
+    from .remote_output import RemoteOutput, is_url
+
+    if is_url(out):
+        return RemoteOutput(str(out), manifest_file=MANIFEST_FILE, errors_file=ERRORS_FILE)
+    text = str(out)
+    return LocalOutput(Path(text[len("file://") :] if text.startswith("file://") else text))
+
+
 # -- results -----------------------------------------------------------------------------------------------
 @dataclass
 class ItemResult:
@@ -180,7 +229,7 @@ class ItemResult:
 @dataclass
 class BatchSummary:
     run_id: str
-    out_dir: Path
+    out_dir: Path | str
     results: list[ItemResult]
     seconds: float
     cache_hits: int = 0
@@ -260,7 +309,7 @@ class BatchRunner:
     def __init__(
         self,
         settings: Settings,
-        out_dir: Path,
+        out_dir: Path | str,
         *,
         jobs: int = 4,
         fmt: Format = "json",
@@ -276,7 +325,8 @@ class BatchRunner:
         if fmt not in _EXT:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
         self.settings = settings
-        self.out_dir = prepare_output_dir(out_dir)
+        self.output = open_output(out_dir)
+        self.out_dir: Path | str = getattr(self.output, "path", None) or str(self.output)
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
         if executor not in EXECUTORS:
@@ -331,42 +381,41 @@ class BatchRunner:
 
         return render_json(brief) + "\n" if self.fmt == "json" else render_markdown(brief)
 
-    async def _item(
-        self, item: BatchInput, manifest: Manifest, errors: IO[str], slots: asyncio.Semaphore
-    ) -> ItemResult:
+    async def _item(self, item: BatchInput, output: Any, slots: asyncio.Semaphore) -> ItemResult:
         token = current_item.set(item.id)
         started = time.perf_counter()
         result = ItemResult(item.id, item.source, "failed")
         try:
             async with slots:
                 article = await asyncio.to_thread(self._load, item)
-                out = self.out_dir / f"{item.id}.{_EXT[self.fmt]}"
+                name = f"{item.id}.{_EXT[self.fmt]}"
                 key = {
                     "sha256": article.sha256,
                     "model": self.model_id,
                     "prompt_version": self.prompt_version,
                     "format": self.fmt,
                 }
-                if manifest.is_done(item.id, key, out):
-                    result = ItemResult(item.id, item.source, "skipped", output=out.name)
+                if await asyncio.to_thread(output.is_done, item.id, key, name):
+                    result = ItemResult(item.id, item.source, "skipped", output=name)
                     return result
                 brief = await self.executor.brief(item.id, article)
-                await asyncio.to_thread(write_atomic, out, self._render(brief))
-                manifest.add(
+                await asyncio.to_thread(output.write, name, self._render(brief))
+                await asyncio.to_thread(
+                    output.add,
                     {
                         "id": item.id,
                         **key,
                         "source": item.source,
-                        "output": out.name,
+                        "output": name,
                         "model_name": brief.meta.model,
                         "finished": time.time(),
-                    }
+                    },
                 )
                 result = ItemResult(
                     item.id,
                     item.source,
                     "done",
-                    output=out.name,
+                    output=name,
                     tokens=brief.meta.usage.total_tokens,
                     calls=brief.meta.llm_calls,
                     warnings=list(brief.meta.warnings),
@@ -380,8 +429,7 @@ class BatchRunner:
                 "run_id": self.run_id,
                 "time": time.time(),
             }
-            errors.write(json.dumps(line, ensure_ascii=False) + "\n")
-            errors.flush()
+            output.error(json.dumps(line, ensure_ascii=False) + "\n")
         finally:
             current_item.reset(token)
             result.seconds = round(time.perf_counter() - started, 4)
@@ -392,23 +440,20 @@ class BatchRunner:
         started = time.perf_counter()
         results: list[ItemResult] = []
         status = "interrupted"
-        with _locked(self.out_dir):
-            _remove_stale_temps(self.out_dir)
-            manifest = Manifest(self.out_dir / MANIFEST_FILE)
+        with self.output.session():
             try:
                 await self.executor.start()
                 slots = asyncio.Semaphore(self.executor.slots)
                 if self.on_start:
                     self.on_start(len(items))
-                with (self.out_dir / ERRORS_FILE).open("w", encoding="utf-8") as errors:
 
-                    async def one(item: BatchInput) -> None:
-                        r = await self._item(item, manifest, errors, slots)
-                        results.append(r)
-                        if self.on_result:
-                            self.on_result(r)
+                async def one(item: BatchInput) -> None:
+                    r = await self._item(item, self.output, slots)
+                    results.append(r)
+                    if self.on_result:
+                        self.on_result(r)
 
-                    await asyncio.gather(*(one(i) for i in items))
+                await asyncio.gather(*(one(i) for i in items))
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
                 await self.executor.close()
@@ -441,7 +486,7 @@ def _in_order(results: list[ItemResult], items: Sequence[BatchInput]) -> list[It
 
 def run_batch(
     inputs: Sequence[str | Path],
-    out_dir: Path,
+    out_dir: Path | str,
     settings: Settings | None = None,
     *,
     jobs: int = 4,
@@ -450,6 +495,7 @@ def run_batch(
 ) -> BatchSummary:
     """Collect ``inputs`` and brief them into ``out_dir``; see ``BatchRunner`` for the keyword arguments."""
     settings = settings or Settings.from_env()
-    runner = BatchRunner(settings, Path(out_dir), jobs=jobs, fmt=fmt, **kwargs)
-    items = collect_inputs(inputs, exclude=[runner.out_dir])
+    runner = BatchRunner(settings, out_dir, jobs=jobs, fmt=fmt, **kwargs)
+    local = [runner.out_dir] if isinstance(runner.out_dir, Path) else []
+    items = collect_inputs(inputs, exclude=local)
     return runner.run(items)

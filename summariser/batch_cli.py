@@ -116,8 +116,8 @@ class _Display:
     "-o",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for the briefs (created if its parent exists).",
+    help="Folder for the briefs (created if its parent exists), or a filesystem URL such as "
+    "s3://bucket/briefs (needs fsspec and the filesystem's package, e.g. s3fs).",
 )
 @click.option(
     "--jobs",
@@ -156,7 +156,7 @@ class _Display:
 def batch(
     ctx: click.Context,
     inputs: tuple[str, ...],
-    out_dir: Path,
+    out_dir: str,
     jobs: int,
     fmt: str,
     model: str | None,
@@ -173,17 +173,18 @@ def batch(
     {"id", "text", "published"} records. One OUT/<id>.json per article; re-running skips finished items."""
     from .batch import BatchRunner, collect_inputs, prepare_output_dir
     from .load import MAX_BYTES
+    from .remote_output import is_url
 
     ray_options = executor_options(executor, ray_address, actors)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
-    out = prepare_output_dir(out_dir)
-    items = collect_inputs(inputs, exclude=[out])
+    local = None if is_url(out_dir) else prepare_output_dir(Path(out_dir.removeprefix("file://")))
+    items = collect_inputs(inputs, exclude=[local] if local else [])
     if not items:
         raise click.UsageError("no inputs found (folders are searched for *.txt, *.md, *.html)")
     display = _Display(quiet)
     runner = BatchRunner(
         settings,
-        out,
+        out_dir,
         jobs=jobs,
         fmt=fmt,  # type: ignore[arg-type]
         on_start=display.start,
@@ -192,6 +193,7 @@ def batch(
         executor=executor,  # type: ignore[arg-type]
         ray=ray_options,
     )
+    out = runner.out_dir
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # kill: stop cleanly, like Ctrl-C
     try:
         with _stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout: keep --json clean
@@ -208,7 +210,7 @@ def batch(
     )
     console.print(line)
     if summary.failed:
-        console.print(f"errors: {out / 'errors.jsonl'}")
+        console.print(f"errors: {str(out).rstrip('/')}/errors.jsonl")
     if summary.run_id != "-":
         console.print(f"[dim]run {summary.run_id} (summariser logs --run {summary.run_id})[/]")
     if as_json:
