@@ -16,7 +16,7 @@ import click
 
 from .cli import make_settings, model_options
 
-__all__ = ["batch", "cache_group", "executor_options", "logs"]
+__all__ = ["batch", "cache_group", "executor_flags", "executor_options", "logs", "stdout_to_stderr"]
 
 EXIT_CODES = """\b
 Exit codes: 0 every item briefed (or already done), 1 some items failed
@@ -45,8 +45,36 @@ def executor_options(executor: str, ray_address: str | None, actors: int | None)
     return RayOptions(address=ray_address or None, actors=actors)
 
 
+def executor_flags(f: Any) -> Any:
+    """``--executor``, ``--ray-address``, ``--actors`` (for ``batch`` and ``eval run``)."""
+    for option in reversed(_EXECUTOR_OPTIONS):
+        f = option(f)
+    return f
+
+
+_EXECUTOR_OPTIONS = [
+    click.option(
+        "--executor",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="Where briefs are made: this process, or a pool of Ray actors (pip install 'summariser[ray]').",
+    ),
+    click.option(
+        "--ray-address",
+        metavar="auto|ray://HOST:PORT",
+        help="The Ray cluster to run on (with --executor ray); default: start a local Ray runtime.",
+    ),
+    click.option(
+        "--actors",
+        type=click.IntRange(1, 10_000),
+        help="Ray actors, each with its own loaded model (with --executor ray); default: one per CPU.",
+    ),
+]
+
+
 @contextlib.contextmanager
-def _stdout_to_stderr(on: bool) -> Iterator[None]:
+def stdout_to_stderr(on: bool) -> Iterator[None]:
     if not on:
         yield
         return
@@ -133,23 +161,7 @@ class _Display:
 @click.option(
     "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
 )
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="Where briefs are made: this process, or a pool of Ray actors (pip install 'summariser[ray]').",
-)
-@click.option(
-    "--ray-address",
-    metavar="auto|ray://HOST:PORT",
-    help="The Ray cluster to run on (with --executor ray); default: start a local Ray runtime.",
-)
-@click.option(
-    "--actors",
-    type=click.IntRange(1, 10_000),
-    help="Ray actors, each with its own loaded model (with --executor ray); default: one per CPU.",
-)
+@executor_flags
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.pass_context
@@ -196,7 +208,7 @@ def batch(
     out = runner.out_dir
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # kill: stop cleanly, like Ctrl-C
     try:
-        with _stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout: keep --json clean
+        with stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout: keep --json clean
             summary = runner.run(items)
     finally:
         signal.signal(signal.SIGTERM, previous)

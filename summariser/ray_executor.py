@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .brief import IncidentBrief
+from .cache import CachedBackend
 from .errors import ConfigError, SummariserError
-from .executor import WorkerLostError, build_summariser, close_summariser, summariser_cache_hits
-from .instrument import prompt_version
+from .executor import WorkerLostError, build_summariser, close_summariser
+from .instrument import _find, prompt_version
 from .load import Article
 from .runlog import current_item
 from .settings import Settings
@@ -140,8 +141,10 @@ class BriefActor:
         finally:
             current_item.reset(token)
 
-    def cache_hits(self) -> int:
-        return summariser_cache_hits(self.summariser) if self.summariser is not None else 0
+    def cache_counts(self) -> tuple[int, int]:
+        """Response-cache hits and misses of this actor's backend."""
+        cache = _find(self.summariser.backend, CachedBackend) if self.summariser is not None else None
+        return (cache.hits, cache.misses) if cache is not None else (0, 0)
 
     async def close(self) -> None:
         if self.summariser is not None:
@@ -328,9 +331,12 @@ class RayExecutor:
 
     # -- end ------------------------------------------------------------------------------------------------
     def cache_hits(self) -> int:
-        return self._hits
+        return self._counts[0]
 
-    _hits = 0
+    def cache_misses(self) -> int:
+        return self._counts[1]
+
+    _counts = (0, 0)
 
     async def close(self) -> None:
         """Collect the actors' cache counts, close their backends, end them (and a runtime we started)."""
@@ -340,17 +346,18 @@ class RayExecutor:
             task.cancel()
         if actors:
             with contextlib.suppress(Exception):
-                hits = await asyncio.wait_for(
-                    asyncio.gather(*(a.cache_hits.remote() for a in actors), return_exceptions=True), 30
+                counts = await asyncio.wait_for(
+                    asyncio.gather(*(a.cache_counts.remote() for a in actors), return_exceptions=True), 30
                 )
-                self._hits = sum(h for h in hits if isinstance(h, int))
+                pairs = [c for c in counts if isinstance(c, tuple)]
+                self._counts = (sum(c[0] for c in pairs), sum(c[1] for c in pairs))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
                     asyncio.gather(*(a.close.remote() for a in actors), return_exceptions=True), 30
                 )
-            for a in actors:
+            for a in actors:  # a graceful exit (ray.kill would be reported as a worker that died)
                 with contextlib.suppress(Exception):
-                    ray.kill(a, no_restart=True)
+                    a.__ray_terminate__.remote()
         if self.started_ray:
             self.started_ray = False
             with contextlib.suppress(Exception):

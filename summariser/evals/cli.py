@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from ..batch_cli import executor_flags, executor_options, stdout_to_stderr
 from ..cli import make_settings, model_options, write_atomic
 from ..errors import ConfigError
 from .compare import Comparison, Thresholds, compare_runs, known_fields, select_keys
@@ -290,6 +291,7 @@ def _progress(total_hint: str) -> tuple[Callable[[int], None], Callable[[Any], N
     help="Bootstrap resamples for the CIs.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@executor_flags
 def run_cmd(
     cases: str,
     model: str | None,
@@ -303,13 +305,19 @@ def run_cmd(
     html: Path | None,
     resamples: int,
     seed: int,
+    executor: str,
+    ray_address: str | None,
+    actors: int | None,
 ) -> None:
     """Brief every case of CASES, score the briefs and write a run file.
 
     CASES is a folder of case folders (evals/cases), one case folder, polnear:PATH (a PolNeAR split)
     or wikievents:PATH (WikiEvents dev.jsonl). A case whose brief fails counts as an invalid brief.
+    With --executor ray the briefs are made on Ray actors; scoring stays in this process.
     """
     from .runner import run_eval
+
+    ray = executor_options(executor, ray_address, actors)
 
     render_html = _html_renderer("render_run_html") if html else None
     chosen = _split(fields)
@@ -317,16 +325,19 @@ def run_cmd(
     path = out or default_run_path(str(settings.model_spec))
     on_start, on_case, stop = _progress(str(settings.model_spec))
     try:
-        run = run_eval(
-            cases,
-            settings,
-            limit=limit,
-            jobs=jobs,
-            on_start=on_start,
-            on_case=on_case,
-            resamples=resamples,
-            seed=seed,
-        )
+        with stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout
+            run = run_eval(
+                cases,
+                settings,
+                limit=limit,
+                jobs=jobs,
+                on_start=on_start,
+                on_case=on_case,
+                resamples=resamples,
+                seed=seed,
+                executor=executor,
+                ray=ray,
+            )
     finally:
         stop()
     save_run(run, path)

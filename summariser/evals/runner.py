@@ -169,6 +169,63 @@ def generate(
     return asyncio.run(run_all())
 
 
+def generate_on_ray(
+    cases: Sequence[Case],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    options: Any = None,
+    cases_dir: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_case: OnCase | None = None,
+) -> tuple[list[CaseRecord], dict[str, int] | None]:
+    """``generate`` on Ray actors (``summariser.ray_executor``); the records and the actors' cache counts."""
+    from ..ray_executor import RayExecutor
+
+    run: tuple[Any, str] | None = None
+    if settings.use_log and settings.model_spec.engine != "extractive":
+        from ..runlog import RunLog
+
+        runlog = RunLog.for_settings(settings)
+        run = runlog, runlog.start_run(command="eval", model=str(settings.model_spec))
+    executor = RayExecutor(settings, jobs=jobs, options=options, run_id=run[1] if run else "-")
+
+    async def run_all() -> list[CaseRecord]:
+        await executor.start()
+        try:
+            if on_start is not None:
+                on_start(len(cases))
+            slots = asyncio.Semaphore(executor.slots)
+
+            async def one(case: Case) -> CaseRecord:
+                async with slots:
+                    started = time.perf_counter()
+                    try:
+                        brief, error = await executor.brief(case.id, _article(case)), None
+                    except ConfigError:
+                        raise
+                    except Exception as exc:  # one case's failure is a finding, not the end of the run
+                        brief, error = None, exc
+                    rec = _record(case, cases_dir, brief, error, time.perf_counter() - started)
+                if on_case is not None:
+                    on_case(rec)
+                return rec
+
+            return list(await asyncio.gather(*(one(c) for c in cases)))
+        finally:
+            await executor.close()
+
+    records: list[CaseRecord] = []
+    try:
+        records = asyncio.run(run_all())
+    finally:
+        if run is not None:
+            run[0].finish_run(run[1], done=sum(r.error is None for r in records))
+    use_cache = settings.use_cache and settings.model_spec.engine != "extractive"
+    counts = {"hits": executor.cache_hits(), "misses": executor.cache_misses()}
+    return records, (counts if use_cache else None)
+
+
 def score_records(
     cases: Sequence[Case], records: Sequence[CaseRecord], *, resamples: int = 1000, seed: int = 0
 ) -> tuple[list[CaseScore], Report]:
@@ -216,8 +273,12 @@ def run_eval(
     on_case: OnCase | None = None,
     resamples: int = 1000,
     seed: int = 0,
+    executor: str = "local",
+    ray: Any = None,
 ) -> RunFile:
-    """Generate, score and record one eval run (see the module docstring)."""
+    """Generate, score and record one eval run (see the module docstring).
+
+    ``executor="ray"`` makes the briefs on Ray actors (``ray``: a ``RayOptions``); scoring stays here."""
     from ..pipeline import Summariser
 
     created, t0 = _now(), time.perf_counter()
@@ -229,20 +290,29 @@ def run_eval(
         raise EvalError(f"{spec}: no cases to run")
     loaded = time.perf_counter()
     cases_dir = Path(spec) if Path(spec).is_dir() else None
-    chosen = _wrap_cache(backend, settings) if backend is not None else None
-    with Summariser(settings, backend=chosen, command="eval") as summariser:
-        if on_start is not None:
-            on_start(len(cases))
-        records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
-        engine = summariser.backend
+    cache: dict[str, int] | None
+    if executor == "ray":
+        if backend is not None:
+            raise ConfigError("the Ray executor builds its backends in the actors: pass no backend")
+        records, cache = generate_on_ray(
+            cases, settings, jobs=jobs, options=ray, cases_dir=cases_dir, on_start=on_start, on_case=on_case
+        )
+        engine: Any = None
+    else:
+        chosen = _wrap_cache(backend, settings) if backend is not None else None
+        with Summariser(settings, backend=chosen, command="eval") as summariser:
+            if on_start is not None:
+                on_start(len(cases))
+            records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
+            engine = summariser.backend
+        cached = _find_cache(engine)
+        cache = None if cached is None else {"hits": int(cached.hits), "misses": int(cached.misses)}
     generated = time.perf_counter()
     scores, report = score_records(cases, records, resamples=resamples, seed=seed)
     scored = time.perf_counter()
     briefs = [r.brief for r in records if r.brief is not None]
     model_names = sorted({b["meta"]["model"] for b in briefs})
     versions = sorted({str(r.prompt_version) for r in records if r.prompt_version})
-    cached = _find_cache(engine)
-    cache = None if cached is None else {"hits": int(cached.hits), "misses": int(cached.misses)}
     return RunFile(
         created=created,
         cases_spec=spec,

@@ -244,3 +244,27 @@ def test_without_ray_installed_the_ray_executor_is_a_config_error(
     monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` does when it is not installed
     with pytest.raises(ConfigError, match=r"summariser\[ray\]"):
         BatchRunner(extractive(tmp_path), tmp_path / "out", executor="ray")
+
+
+# -- evals ---------------------------------------------------------------------------------------------------
+def test_an_eval_briefs_on_ray_and_scores_as_locally(ray_runtime: Any, tmp_path: Path) -> None:
+    from summariser.evals.runner import run_eval
+
+    cases = Path(__file__).resolve().parents[2] / "evals" / "cases"
+    settings = extractive(tmp_path)
+    local = run_eval(cases, settings, limit=4, resamples=50)
+    remote = run_eval(cases, settings, limit=4, resamples=50, executor="ray", ray=ray_options())
+
+    def recorded(run: Any) -> list[Any]:
+        out = []
+        for rec in run.cases:
+            data = rec.model_dump(mode="json", exclude={"seconds"})
+            if data.get("brief"):
+                data["brief"]["meta"].pop("duration_s")
+            out.append(data)
+        return out
+
+    assert [r.id for r in remote.cases] == [r.id for r in local.cases] and len(remote.cases) == 4
+    assert recorded(remote) == recorded(local)
+    timing = {"cost": {"duration_s", "mean_duration_s"}}
+    assert remote.report.model_dump(exclude=timing) == local.report.model_dump(exclude=timing)
