@@ -188,7 +188,7 @@ class RayExecutor:
         self.dead: list[bool] = []
         self._changed = asyncio.Condition()
         self._revivals: set[asyncio.Task[None]] = set()
-        self.slots = self.per_actor
+        self.slots = self.capacity = self.per_actor
         self.prompt_version = "none"
         self.started_ray = False
         self.ready_info: list[dict[str, Any]] = []
@@ -239,7 +239,11 @@ class RayExecutor:
         ]
         self.in_flight = [0] * n
         self.up, self.dead = [True] * n, [False] * n
-        self.slots = n * self.per_actor
+        # The driver keeps twice the actors' capacity in hand: while an actor briefs, the driver has already
+        # loaded its next item (it waits in _take) and writes the last one, so the actor never idles on the
+        # driver. Actors themselves never get more than per_actor items, so a crash takes no bystanders.
+        self.capacity = n * self.per_actor
+        self.slots = 2 * self.capacity
         self.ready_info = list(await asyncio.gather(*(a.ready.remote() for a in self.actors)))
         for info in self.ready_info:
             if info["error"] is not None:
