@@ -10,10 +10,11 @@ Invented articles (``benchmarks/invented.py``) are briefed by the batch library 
 Each configuration gets a new output folder; a local Ray runtime (2 CPUs, 256 MB object store) is started
 once in the child and its start-up time reported. Throughput is timed from the moment the executor is
 ready (actors warm, ``on_start``) to the end of the run, so it excludes start-up, which is reported apart
-(Ray runtime, then actors loading spaCy). "Ray overhead per item" is measured three ways: one actor call
-and its answer, in turn (the latency each item adds); the extra wall time per item with one actor over
-the local executor on the extractive engine (one process briefing either way); and the driver's CPU per
-item (loading, manifest, writing, plus Ray's submission and transfer).
+(Ray runtime, then actors loading spaCy). "Ray overhead per item" is measured four ways: one actor call
+and its answer, in turn (the latency each item adds); extractive briefs one after another, no files, in
+this process and through one actor (the difference is the overhead); the extra wall time per item of a
+whole batch with one actor over the local executor; and the driver's CPU per item (loading, manifest,
+writing, plus Ray's submission and transfer).
 
     .venv/bin/python -m benchmarks.bench_ray [--quick]
 """
@@ -103,6 +104,7 @@ def child(base_url: str, inputs: Path, work: Path, reps: int) -> dict[str, Any]:
     )
     ray_init_s = time.perf_counter() - started
     roundtrip_ms = _roundtrip_ms(ray)
+    sequential = _sequential_ms(inputs)
     rows = []
     for model, url in (("extractive", None), ("openai:bench-model", base_url)):
         for executor, actors in (("local", 1), ("ray", 1), ("ray", 2)):
@@ -114,8 +116,47 @@ def child(base_url: str, inputs: Path, work: Path, reps: int) -> dict[str, Any]:
     return {
         "ray_init_s": round(ray_init_s, 3),
         "roundtrip_ms": roundtrip_ms,
+        "sequential_ms_per_item": sequential,
         "rows": rows,
         "maxrss_mb": maxrss_mb(),
+    }
+
+
+def _sequential_ms(inputs: Path) -> dict[str, float]:
+    """Extractive briefs one after another, no files: in this process, and through one Ray actor."""
+    import asyncio
+
+    from summariser.batch import collect_inputs
+    from summariser.load import article_from_text
+    from summariser.pipeline import Summariser
+    from summariser.ray_executor import RayExecutor, RayOptions
+    from summariser.settings import Settings
+
+    settings = Settings(model="extractive", use_cache=False, use_log=False)
+    articles = [article_from_text(i.text or "", name=i.id) for i in collect_inputs([inputs])]
+    summariser = Summariser(settings)
+    summariser.brief(articles[0])
+    started = time.perf_counter()
+    for a in articles:
+        summariser.brief(a)
+    local = (time.perf_counter() - started) / len(articles)
+
+    async def through_ray() -> float:
+        executor = RayExecutor(settings, options=RayOptions(actors=1))
+        await executor.start()
+        await executor.brief(articles[0].name, articles[0])
+        started = time.perf_counter()
+        for a in articles:
+            await executor.brief(a.name, a)
+        seconds = time.perf_counter() - started
+        await executor.close()
+        return seconds / len(articles)
+
+    remote = asyncio.run(through_ray())
+    return {
+        "in_process": round(1000 * local, 2),
+        "one_actor": round(1000 * remote, 2),
+        "difference": round(1000 * (remote - local), 2),
     }
 
 
@@ -175,6 +216,7 @@ def measure(n_articles: int, reps: int) -> dict[str, Any]:
         "met": None,
         "unit": "ms per item: one actor call and its answer (driver to actor and back)",
         "wall_ms_per_item_1_actor_minus_local": round(wall_ms, 2),
+        "sequential_ms_per_item": out["sequential_ms_per_item"],
         "articles": n_articles,
         "latency_s": LATENCY,
         "jobs_per_actor_remote": JOBS,
