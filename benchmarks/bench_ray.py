@@ -52,8 +52,8 @@ def _settings(model: str, base_url: str | None, work: Path) -> Any:
 
 
 def one_run(model: str, base_url: str | None, inputs: Path, work: Path, executor: str, actors: int) -> dict:
-    from summariser.batch import BatchRunner, collect_inputs
-    from summariser.ray_executor import RayOptions
+    from summariser.batch.ray_executor import RayOptions
+    from summariser.batch.runner import BatchRunner, collect_inputs
 
     work.mkdir(parents=True, exist_ok=True)
     settings = _settings(model, base_url, work)
@@ -126,10 +126,10 @@ def _sequential_ms(inputs: Path) -> dict[str, float]:
     """Extractive briefs one after another, no files: in this process, and through one Ray actor."""
     import asyncio
 
-    from summariser.batch import collect_inputs
+    from summariser.batch.ray_executor import RayExecutor, RayOptions
+    from summariser.batch.runner import collect_inputs
     from summariser.load import article_from_text
     from summariser.pipeline import Summariser
-    from summariser.ray_executor import RayExecutor, RayOptions
     from summariser.settings import Settings
 
     settings = Settings(model="extractive", use_cache=False, use_log=False)
@@ -164,7 +164,7 @@ def _roundtrip_ms(ray: Any, calls: int = 300) -> float:
     """One actor call and its answer, one at a time (what each item pays on top of its brief)."""
     import asyncio
 
-    from summariser.ray_executor import BriefActor
+    from summariser.batch.ray_executor import BriefActor
     from summariser.settings import Settings
 
     actor = ray.remote(BriefActor).remote(Settings(model="extractive"), "-", None)

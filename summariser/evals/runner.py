@@ -179,12 +179,12 @@ def generate_on_ray(
     on_start: Callable[[int], None] | None = None,
     on_case: OnCase | None = None,
 ) -> tuple[list[CaseRecord], dict[str, int] | None]:
-    """``generate`` on Ray actors (``summariser.ray_executor``); the records and the actors' cache counts."""
-    from ..ray_executor import RayExecutor
+    """``generate`` on Ray actors (``batch.ray_executor``); the records and the actors' cache counts."""
+    from ..batch.ray_executor import RayExecutor
 
     run: tuple[Any, str] | None = None
     if settings.use_log and settings.model_spec.engine != "extractive":
-        from ..runlog import RunLog
+        from ..store.runlog import RunLog
 
         runlog = RunLog.for_settings(settings)
         run = runlog, runlog.start_run(command="eval", model=str(settings.model_spec))
@@ -246,7 +246,7 @@ def score_records(
 
 def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
     """A caller's backend in the response cache (the pipeline does this for the one it builds)."""
-    from ..cache import CachedBackend, ResponseCache
+    from ..store.cache import CachedBackend, ResponseCache
 
     if not settings.use_cache or backend.mode == "none" or _find_cache(backend) is not None:
         return backend
@@ -255,7 +255,7 @@ def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
 
 def _find_cache(backend: Backend | None) -> Any:
     """The ``CachedBackend`` in a chain of wrappers (each holding the next in ``inner``), if any."""
-    from ..cache import CachedBackend
+    from ..store.cache import CachedBackend
 
     while backend is not None and not isinstance(backend, CachedBackend):
         backend = vars(backend).get("inner")

@@ -21,10 +21,10 @@ import pytest
 import ray
 from batch_support import bad_inputs, draft_for, make_report
 
-from summariser.batch import ERRORS_FILE, MANIFEST_FILE, BatchRunner, collect_inputs
+from summariser.batch.executor import WorkerLostError
+from summariser.batch.ray_executor import RayOptions
+from summariser.batch.runner import ERRORS_FILE, MANIFEST_FILE, BatchRunner, collect_inputs
 from summariser.errors import ConfigError, ModelError
-from summariser.executor import WorkerLostError
-from summariser.ray_executor import RayOptions
 from summariser.settings import Settings
 from summariser.testing import OpenAIServer, Step
 
@@ -190,7 +190,7 @@ class Crashing:
 
 
 def crashing_summariser(settings: Settings, run_id: str, *, marker_dir: str) -> Crashing:
-    from summariser.executor import build_summariser
+    from summariser.batch.executor import build_summariser
 
     return Crashing(build_summariser(settings, run_id=run_id), marker_dir)
 
@@ -218,8 +218,8 @@ def test_a_killed_actors_items_are_retried_once_and_nothing_is_lost(ray_runtime:
     summary = runner.run(collect_inputs([str(folder)]))
 
     assert sorted(p.name for p in (tmp_path / "markers").iterdir()) == ["CRASH-ONCE-0", "CRASH-ONCE-1"]
-    assert (summary.done, summary.failed) == (12, 1)
     lost = errors(tmp_path / "ray")
+    assert (summary.done, summary.failed) == (12, 1), lost
     assert list(lost) == ["poison"] and lost["poison"][1]["type"] == WorkerLostError.__name__
     assert "poison" not in manifest(tmp_path / "ray") and not (tmp_path / "ray" / "poison.json").exists()
     assert not [p for p in (tmp_path / "ray").iterdir() if p.name.endswith(".tmp")]

@@ -12,10 +12,17 @@ import fsspec
 import pytest
 from batch_support import make_report
 
-from summariser import remote_output
-from summariser.batch import ERRORS_FILE, MANIFEST_FILE, BatchRunner, LocalOutput, collect_inputs, open_output
+from summariser.batch import remote as remote_output
+from summariser.batch.remote import PARTS, RemoteOutput, is_url
+from summariser.batch.runner import (
+    ERRORS_FILE,
+    MANIFEST_FILE,
+    BatchRunner,
+    LocalOutput,
+    collect_inputs,
+    open_output,
+)
 from summariser.errors import ConfigError
-from summariser.remote_output import PARTS, RemoteOutput, is_url
 from summariser.settings import Settings
 
 

@@ -1,0 +1,368 @@
+"""The Ray executor: a pool of Ray actors, each holding one loaded ``Summariser``, briefing a batch's items.
+
+    executor = RayExecutor(settings, jobs=4, options=RayOptions(address="auto", actors=8), run_id=run_id)
+    await executor.start()  # joins (or starts a local) Ray, starts the actors, waits until they are warm
+    brief = await executor.brief("item-1", article)
+    await executor.close()
+
+The batch runner stays the driver: it loads each article, checks the manifest, and writes outputs, manifest
+lines and ``errors.jsonl`` itself, so the batch guarantees (atomic writes, resume, nothing lost) are the
+same as with the local executor. Only the article goes to an actor and only the brief comes back.
+
+- Each actor loads spaCy and the model once (``ready`` warms them before the first item). Local and
+  extractive engines brief one item at a time per actor (one CPU each; ``n_threads`` CPUs for a local
+  model); remote engines (``openai:``) keep ``jobs`` requests in flight per actor.
+- An actor whose process dies (killed, out of memory, node lost) is restarted by Ray (up to
+  ``MAX_RESTARTS`` times); the items it held are retried once on another actor, then fail with
+  ``WorkerLostError`` (recorded in ``errors.jsonl`` like any failed item).
+- An item that fails inside an actor is re-raised in the driver as the same exception type with the same
+  message and hint, so ``errors.jsonl`` reads as it does with the local executor.
+- Without an address a local Ray runtime is started (one CPU per core, a small object store) and shut down
+  at ``close``; an already initialised Ray (a test session, a notebook) is used as it is and left running.
+
+Needs Ray (``pip install 'summariser[ray]'``); without it ``RayExecutor`` raises ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backends.wrap import _find, prompt_version
+from ..errors import ConfigError, SummariserError
+from ..load import Article
+from ..schema.brief import IncidentBrief
+from ..settings import Settings
+from ..store.cache import CachedBackend
+from ..store.runlog import current_item
+from .executor import WorkerLostError, build_summariser, close_summariser
+
+__all__ = ["LOCAL_OBJECT_STORE_BYTES", "MAX_RESTARTS", "RayExecutor", "RayOptions", "RemoteItemError"]
+
+MAX_RESTARTS = 3  # per actor: a process that keeps dying is given up on (its items fail, the run goes on)
+REVIVE_SECONDS = 300.0  # how long a restarting actor may take to come back before it counts as dead
+LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024  # articles and briefs are small; the default is 30% of RAM
+SummariserFactory = Callable[[Settings, str], Any]
+
+
+@dataclass
+class RayOptions:
+    """Where and how wide: ``address`` ``None`` starts a local runtime, ``"auto"`` joins the cluster this
+    machine is part of, ``"ray://HOST:PORT"`` connects a Ray client; ``actors`` ``None``: one per CPU of the
+    cluster (per ``n_threads`` CPUs for a local model). ``make_summariser(settings, run_id)`` replaces how an
+    actor builds its ``Summariser`` (tests use it to inject faults)."""
+
+    address: str | None = None
+    actors: int | None = None
+    make_summariser: SummariserFactory | None = None
+    init_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+class RemoteItemError(Exception):
+    """An unexpected (non-summariser) exception raised inside an actor; subclassed per type name."""
+
+
+_remote_types: dict[str, type[RemoteItemError]] = {}
+
+
+def _failure(exc: BaseException) -> dict[str, Any]:
+    """What crosses back to the driver for an item that failed in an actor (exceptions may not pickle)."""
+    if isinstance(exc, SummariserError):
+        return {"type": type(exc).__name__, "summariser": True, "message": exc.message, "hint": exc.hint}
+    return {"type": type(exc).__name__, "summariser": False, "message": str(exc) or repr(exc), "hint": None}
+
+
+def _exception(failure: dict[str, Any]) -> Exception:
+    """The driver-side exception for ``_failure(exc)``: the same type name, message and hint."""
+    from .. import errors
+
+    name = str(failure["type"])
+    if failure.get("summariser"):
+        cls = getattr(errors, name, None)
+        if isinstance(cls, type) and issubclass(cls, SummariserError):
+            return cls(failure["message"], hint=failure["hint"])
+        return _remote_type(name)(failure["message"] + (f" ({failure['hint']})" if failure["hint"] else ""))
+    return _remote_type(name)(failure["message"])
+
+
+def _remote_type(name: str) -> type[RemoteItemError]:
+    if name not in _remote_types:
+        _remote_types[name] = type(name, (RemoteItemError,), {"__module__": __name__})
+    return _remote_types[name]
+
+
+def _default_summariser(settings: Settings, run_id: str) -> Any:
+    runlog = None
+    if settings.use_log and settings.model_spec.engine != "extractive":
+        from ..store.runlog import RunLog
+
+        runlog = RunLog.for_settings(settings)
+    return build_summariser(settings, runlog=runlog, run_id=run_id)
+
+
+class BriefActor:
+    """One Ray actor: one ``Summariser`` (spaCy and the model loaded once), briefing the items sent to it."""
+
+    def __init__(self, settings: Settings, run_id: str, make: SummariserFactory | None) -> None:
+        self.error: dict[str, Any] | None = None
+        self.summariser: Any = None
+        started = time.perf_counter()
+        try:
+            self.summariser = (make or _default_summariser)(settings, run_id)
+            from ..extract.nlp import get_nlp
+
+            get_nlp()
+            self.prompt_version = prompt_version(self.summariser.backend)
+        except Exception as exc:  # reported by ready(): the driver turns it into the same error as locally
+            self.error = _failure(exc)
+            self.prompt_version = "none"
+        self.load_seconds = time.perf_counter() - started
+
+    def ready(self) -> dict[str, Any]:
+        return {
+            "error": self.error,
+            "prompt_version": self.prompt_version,
+            "pid": os.getpid(),
+            "load_seconds": round(self.load_seconds, 3),
+        }
+
+    async def brief(self, item_id: str, article: Article) -> tuple[str, Any]:
+        token = current_item.set(item_id)
+        try:
+            return "ok", await self.summariser.abrief(article)
+        except Exception as exc:  # one item's failure is returned, never kills the actor
+            return "error", _failure(exc)
+        finally:
+            current_item.reset(token)
+
+    def cache_counts(self) -> tuple[int, int]:
+        """Response-cache hits and misses of this actor's backend."""
+        cache = _find(self.summariser.backend, CachedBackend) if self.summariser is not None else None
+        return (cache.hits, cache.misses) if cache is not None else (0, 0)
+
+    async def close(self) -> None:
+        if self.summariser is not None:
+            await close_summariser(self.summariser)
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(
+            "--executor ray needs Ray, which is not installed",
+            hint="pip install 'summariser[ray]'",
+        ) from None
+    return ray
+
+
+class RayExecutor:
+    """Briefs on a pool of Ray actors; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        jobs: int = 4,
+        options: RayOptions | None = None,
+        run_id: str = "-",
+    ) -> None:
+        self.ray = _import_ray()
+        self.settings = settings
+        self.options = options or RayOptions()
+        self.run_id = run_id
+        engine = settings.model_spec.engine  # an unknown model fails here, before Ray starts
+        self.per_actor = max(1, jobs) if engine == "openai" else 1
+        self.cpus_per_actor = float(max(1, settings.n_threads or 1)) if engine == "local" else 1.0
+        if self.options.actors is not None and self.options.actors < 1:
+            raise ConfigError("--actors must be at least 1")
+        self.actors: list[Any] = []
+        self.in_flight: list[int] = []
+        self.up: list[bool] = []
+        self.dead: list[bool] = []
+        self._changed = asyncio.Condition()
+        self._revivals: set[asyncio.Task[None]] = set()
+        self.slots = self.capacity = self.per_actor
+        self.prompt_version = "none"
+        self.started_ray = False
+        self.ready_info: list[dict[str, Any]] = []
+
+    # -- start ----------------------------------------------------------------------------------------------
+    def _init_ray(self) -> None:
+        ray = self.ray
+        if ray.is_initialized():
+            return
+        kwargs: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "logging_level": logging.ERROR,  # not the token-auth notice of every local start
+        }
+        if self.options.address is None:
+            kwargs |= {"num_cpus": os.cpu_count() or 1, "object_store_memory": LOCAL_OBJECT_STORE_BYTES}
+        else:
+            kwargs["address"] = self.options.address
+        kwargs |= self.options.init_kwargs
+        try:
+            ray.init(**kwargs)
+        except Exception as exc:  # a wrong address, a cluster that is down, a version mismatch
+            where = self.options.address or "a local Ray runtime"
+            raise ConfigError(
+                f"cannot start or reach {where}: {type(exc).__name__}: {exc}",
+                hint="check --ray-address (auto, or ray://HOST:PORT) and that the cluster runs",
+            ) from None
+        self.started_ray = True
+
+    def _actor_count(self) -> int:
+        if self.options.actors is not None:
+            return self.options.actors
+        cpus = float(self.ray.cluster_resources().get("CPU", 1))
+        return max(1, int(cpus // self.cpus_per_actor))
+
+    async def start(self) -> None:
+        """Start Ray (or join it), start the actors and wait until each has loaded its ``Summariser``."""
+        self._init_ray()
+        n = self._actor_count()
+        actor_class = self.ray.remote(BriefActor).options(
+            num_cpus=self.cpus_per_actor,
+            max_restarts=MAX_RESTARTS,
+            max_task_retries=0,  # the executor retries an item itself, once, on another actor
+            max_concurrency=self.per_actor,
+        )
+        self.actors = [
+            actor_class.remote(self.settings, self.run_id, self.options.make_summariser) for _ in range(n)
+        ]
+        self.in_flight = [0] * n
+        self.up, self.dead = [True] * n, [False] * n
+        # The driver keeps twice the actors' capacity in hand: while an actor briefs, the driver has already
+        # loaded its next item (it waits in _take) and writes the last one, so the actor never idles on the
+        # driver. Actors themselves never get more than per_actor items, so a crash takes no bystanders.
+        self.capacity = n * self.per_actor
+        self.slots = 2 * self.capacity
+        self.ready_info = list(await asyncio.gather(*(a.ready.remote() for a in self.actors)))
+        for info in self.ready_info:
+            if info["error"] is not None:
+                error = _exception(info["error"])
+                await self.close()
+                raise error
+        self.prompt_version = self.ready_info[0]["prompt_version"]
+
+    # -- items ----------------------------------------------------------------------------------------------
+    async def _take(self, avoid: set[int]) -> int:
+        """An actor that is up and has a free slot (preferably not one in ``avoid``); waits for one."""
+        async with self._changed:
+            while True:
+                n = len(self.actors)
+                free = [i for i in range(n) if self.up[i] and self.in_flight[i] < self.per_actor]
+                if free:
+                    i = min(free, key=lambda i: (i in avoid, self.in_flight[i]))
+                    self.in_flight[i] += 1
+                    return i
+                if all(self.dead):
+                    raise WorkerLostError(
+                        "every Ray actor died and could not be restarted",
+                        hint="see the Ray logs (out of memory? the model failing to load?); re-run to resume",
+                    )
+                await self._changed.wait()
+
+    async def _give_back(self, i: int) -> None:
+        async with self._changed:
+            self.in_flight[i] -= 1
+            self._changed.notify_all()
+
+    def _went_down(self, i: int) -> None:
+        """Actor ``i``'s process died: no items go to it until Ray has restarted it and it is warm again."""
+        if self.up[i]:
+            self.up[i] = False
+            task = asyncio.get_running_loop().create_task(self._revive(i))
+            self._revivals.add(task)
+            task.add_done_callback(self._revivals.discard)
+
+    async def _revive(self, i: int) -> None:
+        from ray.exceptions import ActorDiedError, ActorUnavailableError
+
+        deadline = time.monotonic() + REVIVE_SECONDS
+        alive = False
+        while time.monotonic() < deadline:
+            try:
+                info = await self.actors[i].ready.remote()
+            except ActorUnavailableError:  # still restarting
+                await asyncio.sleep(0.2)
+                continue
+            except ActorDiedError:  # restarts used up
+                break
+            alive = info["error"] is None
+            break
+        async with self._changed:
+            self.up[i], self.dead[i] = alive, not alive
+            self._changed.notify_all()
+
+    async def brief(self, item_id: str, article: Article) -> IncidentBrief:
+        from ray.exceptions import ActorUnavailableError, RayActorError, WorkerCrashedError
+
+        if not self.actors:
+            raise RuntimeError("RayExecutor.start() was not called")
+        tried: set[int] = set()
+        lost: BaseException | None = None
+        attempts = 0
+        while attempts < 2:  # the first try, and one retry on another actor if the process died under it
+            i = await self._take(tried)
+            try:
+                status, value = await self.actors[i].brief.remote(item_id, article)
+            except (RayActorError, WorkerCrashedError) as exc:
+                self._went_down(i)
+                if not (isinstance(exc, ActorUnavailableError) and "restarting" in str(exc)):
+                    attempts += 1  # it was running there (not merely sent while the actor restarted)
+                    tried.add(i)
+                    lost = exc
+                continue
+            finally:
+                await self._give_back(i)
+            if status == "error":
+                raise _exception(value)
+            brief: IncidentBrief = value
+            return brief
+        reason = type(lost).__name__ if lost is not None else "unknown"
+        raise WorkerLostError(
+            f"the Ray worker briefing it died, and again on the retry ({reason})",
+            hint="see the Ray logs of the node (out of memory? killed?); re-run the batch to try it again",
+        )
+
+    # -- end ------------------------------------------------------------------------------------------------
+    def cache_hits(self) -> int:
+        return self._counts[0]
+
+    def cache_misses(self) -> int:
+        return self._counts[1]
+
+    _counts = (0, 0)
+
+    async def close(self) -> None:
+        """Collect the actors' cache counts, close their backends, end them (and a runtime we started)."""
+        ray, actors = self.ray, self.actors
+        self.actors = []
+        for task in list(self._revivals):
+            task.cancel()
+        if actors:
+            with contextlib.suppress(Exception):
+                counts = await asyncio.wait_for(
+                    asyncio.gather(*(a.cache_counts.remote() for a in actors), return_exceptions=True), 30
+                )
+                pairs = [c for c in counts if isinstance(c, tuple)]
+                self._counts = (sum(c[0] for c in pairs), sum(c[1] for c in pairs))
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    asyncio.gather(*(a.close.remote() for a in actors), return_exceptions=True), 30
+                )
+            for a in actors:  # a graceful exit (ray.kill would be reported as a worker that died)
+                with contextlib.suppress(Exception):
+                    a.__ray_terminate__.remote()
+        if self.started_ray:
+            self.started_ray = False
+            with contextlib.suppress(Exception):
+                ray.shutdown()
