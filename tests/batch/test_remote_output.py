@@ -13,15 +13,9 @@ import pytest
 from batch_support import make_report
 
 from summariser.batch import remote as remote_output
+from summariser.batch.outputs import LocalOutput, open_output
 from summariser.batch.remote import PARTS, RemoteOutput, is_url
-from summariser.batch.runner import (
-    ERRORS_FILE,
-    MANIFEST_FILE,
-    BatchRunner,
-    LocalOutput,
-    collect_inputs,
-    open_output,
-)
+from summariser.batch.runner import ERRORS_FILE, MANIFEST_FILE, BatchRunner, collect_inputs
 from summariser.errors import ConfigError
 from summariser.settings import Settings
 
