@@ -23,7 +23,7 @@ from summariser.testing import OpenAIServer
 # Invented: a quote between two possible speakers (a "choices" engine is asked who said it).
 TEXT = (
     "Officials from two towns met in Kastrin on Tuesday to discuss the closed border crossing.\n\n"
-    "Mara Oduya, the mayor of Velmora, sat beside Teodor Vask, a regional governor. \"We will not accept "
+    'Mara Oduya, the mayor of Velmora, sat beside Teodor Vask, a regional governor. "We will not accept '
     'another month of closed roads," one of them told the meeting.\n\n'
     "Gunmen believed to belong to the Ridge Brigade attacked a checkpoint near Sarvik on Monday, "
     "witnesses said.\n\n"
