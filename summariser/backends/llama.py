@@ -40,7 +40,7 @@ def resolve_model_path(settings: Settings) -> tuple[Path, bool]:
     spec = settings.model_spec
     if spec.engine != "local":
         raise ModelError(f"model {spec} is not a local GGUF model", hint=_HINT)
-    if spec.name.startswith("bundled:"):
+    if spec.bundled:
         return bundled_model_path(), True
     return Path(spec.name).expanduser(), False
 

@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from ..store.runlog import RunLog
     from .wrap import CachedBackend
 
-__all__ = ["ENGINES", "Engine", "OpenBackend", "backend_class", "build_backend", "jobs_for", "open_backend"]
+__all__ = [
+    "BUNDLED_PREFIX",
+    "ENGINES",
+    "Engine",
+    "OpenBackend",
+    "backend_class",
+    "build_backend",
+    "jobs_for",
+    "open_backend",
+]
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,14 @@ class Engine:
     example: str = ""
 
 
+BUNDLED_PREFIX = "bundled:"  # the name of the bundled model in a ModelSpec: local:bundled:FILE
+
 ENGINES: dict[str, Engine] = {
     "extractive": Engine(None, default_name="extractive", syntax="extractive"),
     "local": Engine(
         "summariser.backends.llama",
         "LlamaBackend",
-        default_name="bundled:SmolLM2-135M-Instruct.Q4_1",
+        default_name=f"{BUNDLED_PREFIX}SmolLM2-135M-Instruct.Q4_1",
         syntax="local, local:PATH.gguf",
     ),
     "openai": Engine(

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from ..backends.registry import BUNDLED_PREFIX
 from ..errors import ConfigError
 from ..evals.compare import Comparison, Thresholds, compare_runs, known_fields
 from ..evals.report_md import (
@@ -91,7 +92,7 @@ def _html_renderer(name: str) -> Callable[[Any], str]:
 
 def _slug(model: str) -> str:
     engine, _, name = model.partition(":")
-    if engine == "local" and name.startswith("bundled:"):
+    if engine == "local" and name.startswith(BUNDLED_PREFIX):
         name = ""
     elif engine == "local":
         name = Path(name).stem
