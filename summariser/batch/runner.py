@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypedDict
 
 from ..backends.base import Backend
 from ..backends.registry import open_backend
@@ -43,6 +43,7 @@ __all__ = [
     "BatchInput",
     "BatchRunner",
     "BatchSummary",
+    "ErrorInfo",
     "ItemResult",
     "Manifest",
     "collect_inputs",
@@ -55,6 +56,14 @@ FORMATS: tuple[Format, ...] = ("json", "markdown")
 Status = Literal["done", "skipped", "failed"]
 
 
+class ErrorInfo(TypedDict):
+    """Why an item failed, as written to ``errors.jsonl`` (redacted: no key ever appears)."""
+
+    type: str
+    message: str
+    hint: str | None
+
+
 # -- results -----------------------------------------------------------------------------------------------
 @dataclass
 class ItemResult:
@@ -62,7 +71,7 @@ class ItemResult:
     source: str
     status: Status
     output: str | None = None
-    error: dict[str, str | None] | None = None
+    error: ErrorInfo | None = None
     tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
@@ -121,7 +130,7 @@ class BatchSummary:
         }
 
 
-def _error_info(exc: BaseException, secrets: list[str]) -> dict[str, str | None]:
+def _error_info(exc: BaseException, secrets: list[str]) -> ErrorInfo:
     if isinstance(exc, SummariserError):
         return {
             "type": type(exc).__name__,
