@@ -4,32 +4,33 @@ The batch runner is the *driver*: it collects the inputs, loads each article, ch
 writes the output, the manifest line and ``errors.jsonl`` (every guarantee of a batch lives there). An
 executor only turns a loaded ``Article`` into an ``IncidentBrief``, or raises what the pipeline raised:
 
-- ``LocalExecutor``: one ``Summariser`` in this process (today's behaviour; remote engines keep ``jobs``
-  requests in flight on one event loop, local and extractive engines brief one item at a time);
+- ``LocalExecutor``: one ``Summariser`` in this process (a backend that declares itself concurrent keeps
+  ``jobs`` requests in flight on one event loop; any other briefs one item at a time);
 - ``summariser.batch.ray_executor.RayExecutor``: a pool of Ray actors, each holding one loaded ``Summariser``
   (``pip install 'summariser[ray]'``).
 
-    executor = LocalExecutor(settings, jobs=4, run_id=run_id)
+    executor = LocalExecutor(settings, jobs=4, command="batch")   # opens the backend and starts the run
     await executor.start()
     brief = await executor.brief("item-1", article)
     await executor.close()
+    executor.finish(status="ok", done=1)
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any, Literal, Protocol
 
 from ..backends.base import Backend
-from ..backends.wrap import _find, instrument, prompt_version
+from ..backends.registry import open_backend
 from ..errors import SummariserError
+from ..generate.prompt import templates_for
 from ..load import Article
 from ..schema.brief import IncidentBrief
 from ..settings import Settings
-from ..store.cache import CachedBackend
 from ..store.runlog import RunLog, current_item
+from .many import brief_call, jobs_for
 
-__all__ = ["EXECUTORS", "Executor", "LocalExecutor", "WorkerLostError", "build_summariser"]
+__all__ = ["EXECUTORS", "Executor", "ExecutorName", "LocalExecutor", "WorkerLostError", "prompt_version_of"]
 
 ExecutorName = Literal["local", "ray"]
 EXECUTORS: tuple[ExecutorName, ...] = ("local", "ray")
@@ -40,57 +41,35 @@ class WorkerLostError(SummariserError):
 
 
 class Executor(Protocol):
-    """Makes briefs for the batch runner. ``start`` first (configuration errors surface there), then
-    ``brief`` up to ``slots`` items at a time, then ``close``."""
+    """Makes briefs for a batch or an eval. ``start`` first (configuration errors surface there at the
+    latest), then ``brief`` up to ``slots`` items at a time, then ``close``; ``finish`` records the run."""
 
-    #: how many items the driver keeps in flight at once
+    #: how many items the driver keeps in hand at once
     slots: int
-    #: the prompt templates the briefs depend on (what the manifest compares on resume); set by ``start``
+    #: the prompt templates the briefs depend on (what the manifest compares on resume); known after start
     prompt_version: str
+    #: the run the model calls are logged under ("-": none)
+    run_id: str
 
     async def start(self) -> None: ...
 
     async def brief(self, item_id: str, article: Article) -> IncidentBrief: ...
 
-    def cache_hits(self) -> int: ...
+    def cache_counts(self) -> tuple[int, int] | None:
+        """Response-cache hits and misses (None: no cache)."""
+        ...
 
     async def close(self) -> None: ...
 
-
-def build_summariser(
-    settings: Settings,
-    *,
-    backend: Backend | None = None,
-    runlog: RunLog | None = None,
-    run_id: str = "-",
-    command: str = "batch",
-) -> Any:
-    """A ``Summariser`` whose backend (``backend``, else the one ``settings.model`` names) answers through
-    the response cache and the run log (``run_id``). Builds, and for a local model loads, it now."""
-    from ..pipeline import Summariser, build_backend
-
-    inner = backend if backend is not None else build_backend(settings)
-    wrapped = instrument(inner, settings, runlog=runlog, run_id=run_id)
-    return Summariser(settings, backend=wrapped, command=command)
+    def finish(self, *, status: str = "ok", done: int = 0, skipped: int = 0, failed: int = 0) -> None: ...
 
 
-def summariser_cache_hits(summariser: Any) -> int:
-    cache = _find(summariser.backend, CachedBackend)
-    return cache.hits if cache is not None else 0
-
-
-async def close_summariser(summariser: Any) -> None:
-    backend = summariser.backend
-    aclose = getattr(backend, "aclose", None) if backend is not None else None
-    with contextlib.suppress(Exception):
-        if aclose is not None:
-            await aclose()
-        else:
-            summariser.close()
+def prompt_version_of(backend: Backend | None) -> str:
+    return templates_for(backend.mode if backend is not None else "none")
 
 
 class LocalExecutor:
-    """One ``Summariser`` in this process, built up front (configuration errors come before any work)."""
+    """One ``Summariser`` in this process; its backend is opened here (configuration errors come first)."""
 
     def __init__(
         self,
@@ -98,13 +77,17 @@ class LocalExecutor:
         *,
         jobs: int = 4,
         backend: Backend | None = None,
-        runlog: RunLog | None = None,
-        run_id: str = "-",
+        command: str = "batch",
+        runlog: RunLog | bool = True,
     ) -> None:
-        remote = settings.model_spec.engine == "openai"
-        self.slots = max(1, jobs) if remote else 1
-        self.summariser = build_summariser(settings, backend=backend, runlog=runlog, run_id=run_id)
-        self.prompt_version = prompt_version(self.summariser.backend)
+        from ..pipeline import Summariser
+
+        self.engine = open_backend(settings, backend=backend, command=command, runlog=runlog)
+        self.run_id = self.engine.run_id
+        self.slots = jobs_for(self.engine.backend, jobs)
+        self.summariser: Any = Summariser(settings, backend=self.engine, command=command)
+        self._brief = brief_call(self.summariser)
+        self.prompt_version = prompt_version_of(self.engine.backend)
 
     async def start(self) -> None:
         return None
@@ -112,13 +95,15 @@ class LocalExecutor:
     async def brief(self, item_id: str, article: Article) -> IncidentBrief:
         token = current_item.set(item_id)
         try:
-            brief: IncidentBrief = await self.summariser.abrief(article)
-            return brief
+            return await self._brief(article)
         finally:
             current_item.reset(token)
 
-    def cache_hits(self) -> int:
-        return summariser_cache_hits(self.summariser)
+    def cache_counts(self) -> tuple[int, int] | None:
+        return None if self.engine.cache is None else self.engine.cache_counts()
 
     async def close(self) -> None:
-        await close_summariser(self.summariser)
+        await self.engine.aclose()
+
+    def finish(self, *, status: str = "ok", done: int = 0, skipped: int = 0, failed: int = 0) -> None:
+        self.engine.finish(status=status, done=done, skipped=skipped, failed=failed)

@@ -1,9 +1,10 @@
 """The Ray executor: a pool of Ray actors, each holding one loaded ``Summariser``, briefing a batch's items.
 
-    executor = RayExecutor(settings, jobs=4, options=RayOptions(address="auto", actors=8), run_id=run_id)
+    executor = RayExecutor(settings, jobs=4, options=RayOptions(address="auto", actors=8))  # starts the run
     await executor.start()  # joins (or starts a local) Ray, starts the actors, waits until they are warm
     brief = await executor.brief("item-1", article)
     await executor.close()
+    executor.finish(status="ok", done=1)
 
 The batch runner stays the driver: it loads each article, checks the manifest, and writes outputs, manifest
 lines and ``errors.jsonl`` itself, so the batch guarantees (atomic writes, resume, nothing lost) are the
@@ -34,33 +35,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.wrap import _find, prompt_version
+from ..backends.registry import OpenBackend, backend_class, open_backend
 from ..errors import ConfigError, SummariserError
 from ..load import Article
 from ..schema.brief import IncidentBrief
 from ..settings import Settings
-from ..store.cache import CachedBackend
-from ..store.runlog import current_item
-from .executor import WorkerLostError, build_summariser, close_summariser
+from ..store.runlog import RunLog, current_item
+from .executor import WorkerLostError, prompt_version_of
+from .many import brief_call
 
 __all__ = ["LOCAL_OBJECT_STORE_BYTES", "MAX_RESTARTS", "RayExecutor", "RayOptions", "RemoteItemError"]
 
 MAX_RESTARTS = 3  # per actor: a process that keeps dying is given up on (its items fail, the run goes on)
 REVIVE_SECONDS = 300.0  # how long a restarting actor may take to come back before it counts as dead
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024  # articles and briefs are small; the default is 30% of RAM
-SummariserFactory = Callable[[Settings, str], Any]
+SummariserWrapper = Callable[[Any], Any]
 
 
 @dataclass
 class RayOptions:
     """Where and how wide: ``address`` ``None`` starts a local runtime, ``"auto"`` joins the cluster this
     machine is part of, ``"ray://HOST:PORT"`` connects a Ray client; ``actors`` ``None``: one per CPU of the
-    cluster (per ``n_threads`` CPUs for a local model). ``make_summariser(settings, run_id)`` replaces how an
-    actor builds its ``Summariser`` (tests use it to inject faults)."""
+    cluster (per ``n_threads`` CPUs for an in-process model). ``wrap_summariser(summariser)``, if given, wraps
+    each actor's ``Summariser`` (tests use it to inject faults)."""
 
     address: str | None = None
     actors: int | None = None
-    make_summariser: SummariserFactory | None = None
+    wrap_summariser: SummariserWrapper | None = None
     init_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -97,28 +98,24 @@ def _remote_type(name: str) -> type[RemoteItemError]:
     return _remote_types[name]
 
 
-def _default_summariser(settings: Settings, run_id: str) -> Any:
-    runlog = None
-    if settings.use_log and settings.model_spec.engine != "extractive":
-        from ..store.runlog import RunLog
-
-        runlog = RunLog.for_settings(settings)
-    return build_summariser(settings, runlog=runlog, run_id=run_id)
-
-
 class BriefActor:
     """One Ray actor: one ``Summariser`` (spaCy and the model loaded once), briefing the items sent to it."""
 
-    def __init__(self, settings: Settings, run_id: str, make: SummariserFactory | None) -> None:
+    def __init__(self, settings: Settings, run_id: str, wrap: SummariserWrapper | None) -> None:
+        from ..pipeline import Summariser
+
         self.error: dict[str, Any] | None = None
-        self.summariser: Any = None
+        self.opened: OpenBackend | None = None
         started = time.perf_counter()
-        try:
-            self.summariser = (make or _default_summariser)(settings, run_id)
+        try:  # the calls are logged under the driver's run (which the driver starts and finishes)
+            joined = run_id if run_id != "-" else None
+            self.opened = open_backend(settings, command="batch", runlog=joined is not None, run_id=joined)
+            summariser = Summariser(settings, backend=self.opened)
+            self._brief = brief_call(wrap(summariser) if wrap is not None else summariser)
             from ..extract.nlp import get_nlp
 
             get_nlp()
-            self.prompt_version = prompt_version(self.summariser.backend)
+            self.prompt_version = prompt_version_of(self.opened.backend)
         except Exception as exc:  # reported by ready(): the driver turns it into the same error as locally
             self.error = _failure(exc)
             self.prompt_version = "none"
@@ -135,20 +132,19 @@ class BriefActor:
     async def brief(self, item_id: str, article: Article) -> tuple[str, Any]:
         token = current_item.set(item_id)
         try:
-            return "ok", await self.summariser.abrief(article)
+            return "ok", await self._brief(article)
         except Exception as exc:  # one item's failure is returned, never kills the actor
             return "error", _failure(exc)
         finally:
             current_item.reset(token)
 
-    def cache_counts(self) -> tuple[int, int]:
-        """Response-cache hits and misses of this actor's backend."""
-        cache = _find(self.summariser.backend, CachedBackend) if self.summariser is not None else None
-        return (cache.hits, cache.misses) if cache is not None else (0, 0)
+    def cache_counts(self) -> tuple[int, int] | None:
+        """Response-cache hits and misses of this actor's backend (None: no cache)."""
+        return None if self.opened is None or self.opened.cache is None else self.opened.cache_counts()
 
     async def close(self) -> None:
-        if self.summariser is not None:
-            await close_summariser(self.summariser)
+        if self.opened is not None:
+            await self.opened.aclose()
 
 
 def _import_ray() -> Any:
@@ -171,17 +167,26 @@ class RayExecutor:
         *,
         jobs: int = 4,
         options: RayOptions | None = None,
-        run_id: str = "-",
+        command: str = "batch",
+        runlog: RunLog | bool = True,
     ) -> None:
         self.ray = _import_ray()
         self.settings = settings
         self.options = options or RayOptions()
-        self.run_id = run_id
-        engine = settings.model_spec.engine  # an unknown model fails here, before Ray starts
-        self.per_actor = max(1, jobs) if engine == "openai" else 1
-        self.cpus_per_actor = float(max(1, settings.n_threads or 1)) if engine == "local" else 1.0
         if self.options.actors is not None and self.options.actors < 1:
             raise ConfigError("--actors must be at least 1")
+        model = backend_class(settings.model_spec.engine)  # an unknown model fails here, before Ray starts
+        self.per_actor = max(1, jobs) if model is not None and model.concurrent else 1
+        in_process = model is not None and not model.concurrent  # a model run by the actor's own threads
+        self.cpus_per_actor = float(max(1, settings.n_threads or 1)) if in_process else 1.0
+        # the run is this process's (the actors log their calls under it): started here, finished by finish()
+        log = runlog if isinstance(runlog, RunLog) else None
+        if runlog is True and settings.use_log:
+            log = RunLog.for_settings(settings)
+        self.run = OpenBackend(None, log)
+        if log is not None:
+            self.run.run_id = log.start_run(command=command, model=str(settings.model_spec))
+        self.run_id = self.run.run_id
         self.actors: list[Any] = []
         self.in_flight: list[int] = []
         self.up: list[bool] = []
@@ -235,7 +240,7 @@ class RayExecutor:
             max_concurrency=self.per_actor,
         )
         self.actors = [
-            actor_class.remote(self.settings, self.run_id, self.options.make_summariser) for _ in range(n)
+            actor_class.remote(self.settings, self.run_id, self.options.wrap_summariser) for _ in range(n)
         ]
         self.in_flight = [0] * n
         self.up, self.dead = [True] * n, [False] * n
@@ -334,13 +339,14 @@ class RayExecutor:
         )
 
     # -- end ------------------------------------------------------------------------------------------------
-    def cache_hits(self) -> int:
-        return self._counts[0]
+    def cache_counts(self) -> tuple[int, int] | None:
+        """The actors' response-cache hits and misses, summed at ``close`` (None: no cache)."""
+        return self._counts
 
-    def cache_misses(self) -> int:
-        return self._counts[1]
+    _counts: tuple[int, int] | None = None
 
-    _counts = (0, 0)
+    def finish(self, *, status: str = "ok", done: int = 0, skipped: int = 0, failed: int = 0) -> None:
+        self.run.finish(status=status, done=done, skipped=skipped, failed=failed)
 
     async def close(self) -> None:
         """Collect the actors' cache counts, close their backends, end them (and a runtime we started)."""
@@ -354,7 +360,8 @@ class RayExecutor:
                     asyncio.gather(*(a.cache_counts.remote() for a in actors), return_exceptions=True), 30
                 )
                 pairs = [c for c in counts if isinstance(c, tuple)]
-                self._counts = (sum(c[0] for c in pairs), sum(c[1] for c in pairs))
+                if pairs:
+                    self._counts = (sum(c[0] for c in pairs), sum(c[1] for c in pairs))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
                     asyncio.gather(*(a.close.remote() for a in actors), return_exceptions=True), 30

@@ -3,38 +3,41 @@
     summary = run_batch(["reports/", "extra.jsonl"], Path("out"), settings, jobs=8)
 
 Inputs are files, folders (``*.txt``, ``*.md``, ``*.html`` found recursively), glob patterns, or JSONL files
-of ``{"id", "text", "published"}`` records. Each item is written to ``OUT/<id>.json`` (or ``.md``) atomically
-(temporary file + rename); an item that fails is recorded in ``OUT/errors.jsonl`` with its error type,
-message and hint, and the batch goes on. ``OUT/.manifest.jsonl`` records each finished item (id, input
-SHA-256, model, prompt version, format), appended and fsynced after its output is in place, so a re-run
-(even after ``kill -9``) skips what is done and briefs the rest.
+of ``{"id", "text", "published"}`` records (``batch.inputs``). Each item is written to ``OUT/<id>.json`` (or
+``.md``) atomically; an item that fails is recorded in ``OUT/errors.jsonl`` with its error type, message
+and hint, and the batch goes on. Finished items are recorded in the manifest (``batch.manifest``), so a
+re-run skips what is done and briefs the rest.
 
-This runner is the driver; an executor (``batch.executor``) makes the briefs. The local one: remote
-engines (``openai:``) brief ``jobs`` items at a time on one event loop (``Summariser.abrief``); local and
-extractive engines share one ``Summariser`` (one loaded model) and brief one item at a time. The Ray one
-(``executor="ray"``, ``batch.ray_executor``): a pool of actors, each with its own ``Summariser``.
+``OUT`` may also be a filesystem URL (``s3://...``, ``batch.remote``); ``batch.outputs`` gives both the
+same calls. The items go through ``brief_many`` (``batch.many``), as evals do, and an executor
+(``batch.executor``) makes the briefs: the local one (a backend that declares itself concurrent briefs
+``jobs`` items at a time; any other shares one ``Summariser`` and briefs one item at a time), or the Ray
+one (``executor="ray"``, ``batch.ray_executor``: a pool of actors, each with its own ``Summariser``). This
+runner stays the driver either way: loading, the manifest, the files and the errors are all done here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypedDict
 
 from ..backends.base import Backend
-from ..backends.wrap import instrument, prompt_version
 from ..errors import ConfigError, InputError, SummariserError
 from ..load import MAX_BYTES, Article, article_from_text, load_article
-from ..output.files import render
+from ..output.files import SUFFIXES, render
 from ..settings import Settings
 from ..store.runlog import RunLog, current_item, redact
 from .executor import EXECUTORS, Executor, ExecutorName, LocalExecutor
 from .inputs import INPUT_SUFFIXES, BatchInput, collect_inputs
-from .outputs import ERRORS_FILE, EXTENSIONS, MANIFEST_FILE, Manifest, open_output, prepare_output_dir
+from .manifest import ERRORS_FILE, MANIFEST_FILE, Manifest, prepare_output_dir
+from .many import brief_many
+from .outputs import open_output
 
 __all__ = [
     "ERRORS_FILE",
@@ -43,19 +46,25 @@ __all__ = [
     "BatchInput",
     "BatchRunner",
     "BatchSummary",
+    "ErrorInfo",
     "ItemResult",
     "Manifest",
     "collect_inputs",
-    "instrument",
     "prepare_output_dir",
-    "prompt_version",
     "run_batch",
 ]
 
 Format = Literal["json", "markdown"]
-_EXT = EXTENSIONS
+FORMATS: tuple[Format, ...] = ("json", "markdown")
 Status = Literal["done", "skipped", "failed"]
-_B = TypeVar("_B", bound=Backend)
+
+
+class ErrorInfo(TypedDict):
+    """Why an item failed, as written to ``errors.jsonl`` (redacted: no key ever appears)."""
+
+    type: str
+    message: str
+    hint: str | None
 
 
 # -- results -----------------------------------------------------------------------------------------------
@@ -65,7 +74,7 @@ class ItemResult:
     source: str
     status: Status
     output: str | None = None
-    error: dict[str, str | None] | None = None
+    error: ErrorInfo | None = None
     tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
@@ -124,7 +133,7 @@ class BatchSummary:
         }
 
 
-def _error_info(exc: BaseException, secrets: list[str]) -> dict[str, str | None]:
+def _error_info(exc: BaseException, secrets: list[str]) -> ErrorInfo:
     if isinstance(exc, SummariserError):
         return {
             "type": type(exc).__name__,
@@ -143,13 +152,12 @@ class BatchRunner:
     """Briefs items into ``out_dir`` with one ``Summariser`` (built up front: config errors come first).
 
     ``backend`` overrides the one ``settings.model`` names (tests pass an ``OpenAIBackend`` with short
-    backoff, or a fake). It is wrapped in the response cache (unless ``settings.use_cache`` is off) and
-    the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog`` given;
-    none with ``runlog=False``).
+    backoff, or a fake). ``open_backend`` wraps it in the response cache (unless ``settings.use_cache`` is
+    off) and the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog``
+    given; none with ``runlog=False``).
 
     ``executor="ray"`` briefs on Ray actors instead (``ray``: a ``RayOptions``, where and how many; the
-    actors build their own backends, so ``backend`` must be None); outputs, manifest and errors are still
-    written here.
+    actors open their own backends, so ``backend`` must be None). ``out_dir`` may be a filesystem URL.
     """
 
     def __init__(
@@ -168,45 +176,39 @@ class BatchRunner:
         executor: ExecutorName = "local",
         ray: Any = None,
     ) -> None:
-        if fmt not in _EXT:
+        if fmt not in FORMATS:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
+        if executor not in EXECUTORS:
+            raise ConfigError(f"unknown executor {executor!r}", hint="use local or ray")
         self.settings = settings
         self.output = open_output(out_dir)
         self.out_dir: Path | str = getattr(self.output, "path", None) or str(self.output)
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
-        if executor not in EXECUTORS:
-            raise ConfigError(f"unknown executor {executor!r}", hint="use local or ray")
         self.on_start, self.on_result = on_start, on_result
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
+        self.executor: Executor
         if executor == "ray":
             from .ray_executor import RayExecutor
 
             if backend is not None:
-                raise ConfigError("the Ray executor builds its backends in the actors: pass no backend")
-            ray_executor = RayExecutor(settings, jobs=jobs, options=ray)  # no Ray installed: ConfigError
-        if runlog is True:
-            runlog = settings.use_log and RunLog.for_settings(settings)
-        self.runlog = runlog or None
-        self.run_id = self.runlog.start_run(command=command, model=self.model_id) if self.runlog else "-"
-        self.executor: Executor
-        if executor == "ray":
-            ray_executor.run_id = self.run_id
-            self.executor = ray_executor
-        else:  # builds the backend now: config errors come before any work
+                raise ConfigError("the Ray executor opens its backends in the actors: pass no backend")
+            self.executor = RayExecutor(settings, jobs=jobs, options=ray, command=command, runlog=runlog)
+        else:  # opens the backend now: configuration errors come before any work
             self.executor = LocalExecutor(
-                settings, jobs=jobs, backend=backend, runlog=self.runlog, run_id=self.run_id
+                settings, jobs=jobs, backend=backend, command=command, runlog=runlog
             )
+        self.run_id = self.executor.run_id
+
+    @property
+    def jobs(self) -> int:
+        """Items in hand at a time (known for the Ray executor once its actors have started)."""
+        return self.executor.slots
 
     @property
     def prompt_version(self) -> str:
         return self.executor.prompt_version
-
-    @property
-    def jobs(self) -> int:
-        """Items briefed at a time (known for the Ray executor once its actors have started)."""
-        return self.executor.slots
 
     # -- one item ------------------------------------------------------------------------------------------
     def _load(self, item: BatchInput) -> Article:
@@ -222,48 +224,44 @@ class BatchRunner:
             )
         return article_from_text(text, name=item.source, published=item.published)
 
-    def _render(self, brief: Any) -> str:
-        return render(brief, self.fmt)
-
-    async def _item(self, item: BatchInput, output: Any, slots: asyncio.Semaphore) -> ItemResult:
+    async def _item(self, item: BatchInput, output: Any) -> ItemResult:
         token = current_item.set(item.id)
         started = time.perf_counter()
         result = ItemResult(item.id, item.source, "failed")
         try:
-            async with slots:
-                article = await asyncio.to_thread(self._load, item)
-                name = f"{item.id}.{_EXT[self.fmt]}"
-                key = {
-                    "sha256": article.sha256,
-                    "model": self.model_id,
-                    "prompt_version": self.prompt_version,
-                    "format": self.fmt,
-                }
-                if await asyncio.to_thread(output.is_done, item.id, key, name):
-                    result = ItemResult(item.id, item.source, "skipped", output=name)
-                    return result
-                brief = await self.executor.brief(item.id, article)
-                await asyncio.to_thread(output.write, name, self._render(brief))
-                await asyncio.to_thread(
-                    output.add,
-                    {
-                        "id": item.id,
-                        **key,
-                        "source": item.source,
-                        "output": name,
-                        "model_name": brief.meta.model,
-                        "finished": time.time(),
-                    },
-                )
-                result = ItemResult(
-                    item.id,
-                    item.source,
-                    "done",
-                    output=name,
-                    tokens=brief.meta.usage.total_tokens,
-                    calls=brief.meta.llm_calls,
-                    warnings=list(brief.meta.warnings),
-                )
+            article = await asyncio.to_thread(self._load, item)
+            name = f"{item.id}{SUFFIXES[self.fmt]}"
+            key = {
+                "sha256": article.sha256,
+                "model": self.model_id,
+                "prompt_version": self.prompt_version,
+                "format": self.fmt,
+            }
+            if await asyncio.to_thread(output.is_done, item.id, key, name):
+                result = ItemResult(item.id, item.source, "skipped", output=name)
+                return result
+            brief = await self.executor.brief(item.id, article)
+            await asyncio.to_thread(output.write, name, render(brief, self.fmt))
+            await asyncio.to_thread(
+                output.add,
+                {
+                    "id": item.id,
+                    **key,
+                    "source": item.source,
+                    "output": name,
+                    "model_name": brief.meta.model,
+                    "finished": time.time(),
+                },
+            )
+            result = ItemResult(
+                item.id,
+                item.source,
+                "done",
+                output=name,
+                tokens=brief.meta.usage.total_tokens,
+                calls=brief.meta.llm_calls,
+                warnings=list(brief.meta.warnings),
+            )
         except Exception as exc:  # one failure never stops the batch; interrupts and cancels do
             result.error = _error_info(exc, self.secrets)
             line = {
@@ -284,39 +282,35 @@ class BatchRunner:
         started = time.perf_counter()
         results: list[ItemResult] = []
         status = "interrupted"
+
+        def finished(r: ItemResult) -> None:
+            results.append(r)
+            if self.on_result:
+                self.on_result(r)
+
         with self.output.session():
             try:
                 await self.executor.start()
-                slots = asyncio.Semaphore(self.executor.slots)
                 if self.on_start:
                     self.on_start(len(items))
-
-                async def one(item: BatchInput) -> None:
-                    r = await self._item(item, self.output, slots)
-                    results.append(r)
-                    if self.on_result:
-                        self.on_result(r)
-
-                await asyncio.gather(*(one(i) for i in items))
+                await brief_many(
+                    items, lambda i: self._item(i, self.output), jobs=self.executor.slots, on_result=finished
+                )
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
-                await self.executor.close()
+                with contextlib.suppress(Exception):
+                    await self.executor.close()
                 summary = BatchSummary(
                     self.run_id,
                     self.out_dir,
                     _in_order(results, items),
                     time.perf_counter() - started,
-                    cache_hits=self.executor.cache_hits(),
+                    cache_hits=(self.executor.cache_counts() or (0, 0))[0],
                     interrupted=status == "interrupted",
                 )
-                if self.runlog is not None:
-                    self.runlog.finish_run(
-                        self.run_id,
-                        status=status,
-                        done=summary.done,
-                        skipped=summary.skipped,
-                        failed=summary.failed,
-                    )
+                self.executor.finish(
+                    status=status, done=summary.done, skipped=summary.skipped, failed=summary.failed
+                )
         return summary
 
     def run(self, items: Sequence[BatchInput]) -> BatchSummary:

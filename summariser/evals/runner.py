@@ -6,13 +6,12 @@ Public API
 resamples=1000, seed=0) -> RunFile``
     Loads the cases (``load_cases``), briefs each one, scores and aggregates. One ``Summariser`` serves
     the whole run, so a local model loads once; ``backend`` replaces the one ``settings.model`` names
-    (tests pass a ``FakeBackend``). Unless ``settings.use_cache`` is off, the backend answers through the
-    response cache (``summariser.cache.CachedBackend``: ``Summariser`` adds it to the backend it builds,
-    ``run_eval`` to one passed in), so re-running the same eval calls no model; ``RunFile.cache`` counts
-    the hits and misses.
+    (tests pass a ``FakeBackend``). The backend is opened as everywhere (``backends.open_backend``): unless
+    ``settings.use_cache`` is off it answers through the response cache, so re-running the same eval calls
+    no model (``RunFile.cache`` counts the hits and misses), and its calls go to the run log.
     A case whose brief fails (any error but a ``ConfigError``, which stops the run) is recorded with its
-    error and scored as a schema-invalid brief. ``jobs`` briefs that many cases at once on an
-    ``openai:`` engine; local and extractive engines brief one case at a time.
+    error and scored as a schema-invalid brief. Cases are briefed by ``batch.many.brief_many``, as batch
+    items are: ``jobs`` at a time on a concurrent (remote) backend, else one at a time.
 ``generate(cases, summariser, *, jobs=1, cases_dir=None, on_case=None) -> list[CaseRecord]``
 ``score_records(cases, records, *, resamples=1000, seed=0) -> tuple[list[CaseScore], Report]``
 ``rescore(run, cases, *, resamples=None, seed=None) -> RunFile``
@@ -23,17 +22,17 @@ resamples=1000, seed=0) -> RunFile``
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..backends.base import Backend
+from ..batch.many import brief_call, brief_many, jobs_for, run_sync
 from ..errors import ConfigError, EvalError
 from ..settings import Settings
 from .aggregate import Report, aggregate
@@ -113,24 +112,6 @@ def _article(case: Case) -> Any:
     return article_from_text(case.article, name=case.id, published=case.published)
 
 
-def _brief_one(summariser: Any, case: Case) -> tuple[Any, BaseException | None]:
-    try:
-        return summariser.brief(_article(case)), None
-    except ConfigError:
-        raise
-    except Exception as exc:  # one case's failure is a finding, not the end of the run
-        return None, exc
-
-
-async def _abrief_one(summariser: Any, case: Case) -> tuple[Any, BaseException | None]:
-    try:
-        return await summariser.abrief(_article(case)), None
-    except ConfigError:
-        raise
-    except Exception as exc:
-        return None, exc
-
-
 def generate(
     cases: Sequence[Case],
     summariser: Any,
@@ -141,89 +122,50 @@ def generate(
 ) -> list[CaseRecord]:
     """Brief every case with ``summariser``; records in the order of ``cases``."""
     backend = summariser.backend  # builds (and for a local model, loads) it now: config errors come first
-    remote = backend is not None and getattr(backend, "engine", "") == "openai"
-    if not remote or jobs <= 1:
-        records = []
-        for case in cases:
-            started = time.perf_counter()
-            brief, error = _brief_one(summariser, case)
-            records.append(_record(case, cases_dir, brief, error, time.perf_counter() - started))
-            if on_case is not None:
-                on_case(records[-1])
-        return records
-
-    async def run_all() -> list[CaseRecord]:
-        slots = asyncio.Semaphore(jobs)
-
-        async def one(case: Case) -> CaseRecord:
-            async with slots:
-                started = time.perf_counter()
-                brief, error = await _abrief_one(summariser, case)
-                rec = _record(case, cases_dir, brief, error, time.perf_counter() - started)
-            if on_case is not None:
-                on_case(rec)
-            return rec
-
-        return list(await asyncio.gather(*(one(c) for c in cases)))
-
-    return asyncio.run(run_all())
+    brief = brief_call(summariser)
+    one = _case_runner(lambda case: brief(_article(case)), cases_dir)
+    return run_sync(brief_many(cases, one, jobs=jobs_for(backend, jobs), on_result=on_case))
 
 
-def generate_on_ray(
+def generate_on(
+    executor: Any,
     cases: Sequence[Case],
-    settings: Settings,
     *,
-    jobs: int = 1,
-    options: Any = None,
     cases_dir: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_case: OnCase | None = None,
-) -> tuple[list[CaseRecord], dict[str, int] | None]:
-    """``generate`` on Ray actors (``batch.ray_executor``); the records and the actors' cache counts."""
-    from ..batch.ray_executor import RayExecutor
-
-    run: tuple[Any, str] | None = None
-    if settings.use_log and settings.model_spec.engine != "extractive":
-        from ..store.runlog import RunLog
-
-        runlog = RunLog.for_settings(settings)
-        run = runlog, runlog.start_run(command="eval", model=str(settings.model_spec))
-    executor = RayExecutor(settings, jobs=jobs, options=options, run_id=run[1] if run else "-")
+) -> list[CaseRecord]:
+    """``generate`` on an executor (``batch.executor``: this process, or Ray actors), started and closed
+    here; records in the order of ``cases``."""
+    one = _case_runner(lambda case: executor.brief(case.id, _article(case)), cases_dir)
 
     async def run_all() -> list[CaseRecord]:
         await executor.start()
         try:
             if on_start is not None:
                 on_start(len(cases))
-            slots = asyncio.Semaphore(executor.slots)
-
-            async def one(case: Case) -> CaseRecord:
-                async with slots:
-                    started = time.perf_counter()
-                    try:
-                        brief, error = await executor.brief(case.id, _article(case)), None
-                    except ConfigError:
-                        raise
-                    except Exception as exc:  # one case's failure is a finding, not the end of the run
-                        brief, error = None, exc
-                    rec = _record(case, cases_dir, brief, error, time.perf_counter() - started)
-                if on_case is not None:
-                    on_case(rec)
-                return rec
-
-            return list(await asyncio.gather(*(one(c) for c in cases)))
+            return await brief_many(cases, one, jobs=executor.slots, on_result=on_case)
         finally:
             await executor.close()
 
-    records: list[CaseRecord] = []
-    try:
-        records = asyncio.run(run_all())
-    finally:
-        if run is not None:
-            run[0].finish_run(run[1], done=sum(r.error is None for r in records))
-    use_cache = settings.use_cache and settings.model_spec.engine != "extractive"
-    counts = {"hits": executor.cache_hits(), "misses": executor.cache_misses()}
-    return records, (counts if use_cache else None)
+    return run_sync(run_all())
+
+
+def _case_runner(
+    brief: Callable[[Case], Awaitable[Any]], cases_dir: Path | None
+) -> Callable[[Case], Awaitable[CaseRecord]]:
+    async def one(case: Case) -> CaseRecord:
+        started = time.perf_counter()
+        result, error = None, None
+        try:
+            result = await brief(case)
+        except ConfigError:
+            raise
+        except Exception as exc:  # one case's failure is a finding, not the end of the run
+            error = exc
+        return _record(case, cases_dir, result, error, time.perf_counter() - started)
+
+    return one
 
 
 def score_records(
@@ -244,24 +186,6 @@ def score_records(
     return scores, aggregate(scores, resamples=resamples, seed=seed)
 
 
-def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
-    """A caller's backend in the response cache (the pipeline does this for the one it builds)."""
-    from ..store.cache import CachedBackend, ResponseCache
-
-    if not settings.use_cache or backend.mode == "none" or _find_cache(backend) is not None:
-        return backend
-    return CachedBackend(backend, ResponseCache.for_settings(settings))
-
-
-def _find_cache(backend: Backend | None) -> Any:
-    """The ``CachedBackend`` in a chain of wrappers (each holding the next in ``inner``), if any."""
-    from ..store.cache import CachedBackend
-
-    while backend is not None and not isinstance(backend, CachedBackend):
-        backend = vars(backend).get("inner")
-    return backend
-
-
 def run_eval(
     cases_spec: str | Path,
     settings: Settings,
@@ -279,7 +203,7 @@ def run_eval(
     """Generate, score and record one eval run (see the module docstring).
 
     ``executor="ray"`` makes the briefs on Ray actors (``ray``: a ``RayOptions``); scoring stays here."""
-    from ..pipeline import Summariser
+    from ..batch.executor import LocalExecutor
 
     created, t0 = _now(), time.perf_counter()
     spec = str(cases_spec)
@@ -290,35 +214,39 @@ def run_eval(
         raise EvalError(f"{spec}: no cases to run")
     loaded = time.perf_counter()
     cases_dir = Path(spec) if Path(spec).is_dir() else None
-    cache: dict[str, int] | None
+    chosen: Any
     if executor == "ray":
+        from ..batch.ray_executor import RayExecutor
+
         if backend is not None:
-            raise ConfigError("the Ray executor builds its backends in the actors: pass no backend")
-        records, cache = generate_on_ray(
-            cases, settings, jobs=jobs, options=ray, cases_dir=cases_dir, on_start=on_start, on_case=on_case
-        )
-        engine: Any = None
+            raise ConfigError("the Ray executor opens its backends in the actors: pass no backend")
+        chosen = RayExecutor(settings, jobs=jobs, options=ray, command="eval")
+        engine = None
     else:
-        chosen = _wrap_cache(backend, settings) if backend is not None else None
-        with Summariser(settings, backend=chosen, command="eval") as summariser:
-            if on_start is not None:
-                on_start(len(cases))
-            records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
-            engine = summariser.backend
-        cached = _find_cache(engine)
-        cache = None if cached is None else {"hits": int(cached.hits), "misses": int(cached.misses)}
+        chosen = LocalExecutor(settings, jobs=jobs, backend=backend, command="eval")
+        engine = chosen.engine.backend
+    records: list[CaseRecord] = []
+    status = "interrupted"
+    try:
+        records = generate_on(chosen, cases, cases_dir=cases_dir, on_start=on_start, on_case=on_case)
+        status = "ok"
+    finally:
+        failed = sum(r.error is not None for r in records)
+        chosen.finish(status=status, done=len(records) - failed, failed=failed)
     generated = time.perf_counter()
     scores, report = score_records(cases, records, resamples=resamples, seed=seed)
     scored = time.perf_counter()
     briefs = [r.brief for r in records if r.brief is not None]
     model_names = sorted({b["meta"]["model"] for b in briefs})
     versions = sorted({str(r.prompt_version) for r in records if r.prompt_version})
+    counts = chosen.cache_counts()
+    cache = None if counts is None else {"hits": counts[0], "misses": counts[1]}
     return RunFile(
         created=created,
         cases_spec=spec,
         limit=limit,
         model=str(settings.model_spec),
-        engine=settings.model_spec.engine if backend is None else getattr(backend, "engine", "custom"),
+        engine=settings.model_spec.engine if backend is None else backend.engine,
         model_name=", ".join(model_names) or getattr(engine, "model", None) or str(settings.model_spec),
         prompt_versions=versions,
         prompts_sha256=prompts_sha256(),

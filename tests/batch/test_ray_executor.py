@@ -164,35 +164,34 @@ def test_errors_jsonl_matches_the_local_executor(ray_runtime: Any, tmp_path: Pat
 
 # -- actors that die -----------------------------------------------------------------------------------------
 class Crashing:
-    """A ``Summariser`` stand-in whose process exits on marked articles: ``CRASH-ONCE-n`` on the first
+    """Wraps an actor's ``Summariser``: its process exits on marked articles, ``CRASH-ONCE-n`` on the first
     attempt only (a marker file remembers it across processes), ``CRASH-ALWAYS`` every time."""
 
     def __init__(self, inner: Any, marker_dir: str) -> None:
         self.inner, self.marker_dir = inner, marker_dir
+        self.backend = inner.backend
 
-    @property
-    def backend(self) -> Any:
-        return self.inner.backend
-
-    def close(self) -> None:
-        self.inner.close()
-
-    async def abrief(self, article: Any) -> Any:
-        if "CRASH-ALWAYS" in article.text:
+    def _maybe_die(self, text: str) -> None:
+        if "CRASH-ALWAYS" in text:
             os._exit(1)
-        found = re.search(r"CRASH-ONCE-\d+", article.text)
+        found = re.search(r"CRASH-ONCE-\d+", text)
         if found:
             marker = Path(self.marker_dir) / found.group(0)
             if not marker.exists():
                 marker.touch()
                 os._exit(1)
+
+    def brief(self, article: Any) -> Any:
+        self._maybe_die(article.text)
+        return self.inner.brief(article)
+
+    async def abrief(self, article: Any) -> Any:
+        self._maybe_die(article.text)
         return await self.inner.abrief(article)
 
 
-def crashing_summariser(settings: Settings, run_id: str, *, marker_dir: str) -> Crashing:
-    from summariser.batch.executor import build_summariser
-
-    return Crashing(build_summariser(settings, run_id=run_id), marker_dir)
+def crashing(summariser: Any, *, marker_dir: str) -> Crashing:
+    return Crashing(summariser, marker_dir)
 
 
 def test_a_killed_actors_items_are_retried_once_and_nothing_is_lost(ray_runtime: Any, tmp_path: Path) -> None:
@@ -202,11 +201,11 @@ def test_a_killed_actors_items_are_retried_once_and_nothing_is_lost(ray_runtime:
     folder = write(tmp_path / "in", files)
     (tmp_path / "markers").mkdir()
     settings = extractive(tmp_path)
-    factory = functools.partial(crashing_summariser, marker_dir=str(tmp_path / "markers"))
+    wrap = functools.partial(crashing, marker_dir=str(tmp_path / "markers"))
 
     killed: list[int] = []
     runner = BatchRunner(
-        settings, tmp_path / "ray", runlog=False, executor="ray", ray=ray_options(make_summariser=factory)
+        settings, tmp_path / "ray", runlog=False, executor="ray", ray=ray_options(wrap_summariser=wrap)
     )
 
     def kill_an_actor_once(result: Any) -> None:  # from outside too, as an operator or the OOM killer would
