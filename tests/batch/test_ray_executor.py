@@ -26,6 +26,7 @@ from summariser.batch.ray_executor import RayOptions
 from summariser.batch.runner import ERRORS_FILE, MANIFEST_FILE, BatchRunner, collect_inputs
 from summariser.errors import ConfigError, ModelError
 from summariser.settings import Settings
+from summariser.store.runlog import RunLog
 from summariser.testing import OpenAIServer, Step
 
 # the fault-injecting summariser below runs inside the actors: ship it by value, not by module name
@@ -152,7 +153,8 @@ def test_errors_jsonl_matches_the_local_executor(ray_runtime: Any, tmp_path: Pat
             log_db=tmp_path / "logs.db",
         )
         local = run(settings, inputs, tmp_path / "local", jobs=2)
-        remote = run(settings, inputs, tmp_path / "ray", jobs=2, executor="ray", ray=ray_options())
+        runner = BatchRunner(settings, tmp_path / "ray", jobs=2, executor="ray", ray=ray_options())
+        remote = runner.run(collect_inputs(inputs, exclude=[tmp_path / "ray"]))
     assert local.failed >= 9 and (remote.done, remote.failed) == (local.done, local.failed)
     local_errors, ray_errors = errors(tmp_path / "local"), errors(tmp_path / "ray")
     assert ray_errors == local_errors
@@ -160,6 +162,13 @@ def test_errors_jsonl_matches_the_local_executor(ray_runtime: Any, tmp_path: Pat
     assert ray_errors["refused"][1]["type"] == "EndpointError"
     assert ray_errors["useless"][1]["type"] == "GenerationError"
     assert briefs(tmp_path / "ray") == briefs(tmp_path / "local")
+    # the actors' model calls are logged under the driver's one run, which the driver finished
+    (run_info,) = RunLog(tmp_path / "logs.db").runs()
+    assert run_info.run_id == runner.run_id and run_info.status == "failed"
+    assert run_info.model_calls >= remote.done and (run_info.done, run_info.failed) == (
+        remote.done,
+        remote.failed,
+    )
 
 
 # -- actors that die -----------------------------------------------------------------------------------------
