@@ -14,8 +14,10 @@ same as with the local executor. Only the article goes to an actor and only the 
   extractive engines brief one item at a time per actor (one CPU each; ``n_threads`` CPUs for a local
   model); remote engines (``openai:``) keep ``jobs`` requests in flight per actor.
 - An actor whose process dies (killed, out of memory, node lost) is restarted by Ray (up to
-  ``MAX_RESTARTS`` times); the items it held are retried once on another actor, then fail with
-  ``WorkerLostError`` (recorded in ``errors.jsonl`` like any failed item).
+  ``MAX_RESTARTS`` times); the item it was briefing is retried once on another actor, then fails with
+  ``WorkerLostError`` (recorded in ``errors.jsonl`` like any failed item). Actors note each item they start
+  in a small ``StartLedger`` actor, so an item merely sent to a process that was already dead is sent
+  again without counting as an attempt.
 - An item that fails inside an actor is re-raised in the driver as the same exception type with the same
   message and hint, so ``errors.jsonl`` reads as it does with the local executor.
 - Without an address a local Ray runtime is started (one CPU per core, a small object store) and shut down
@@ -27,7 +29,9 @@ Needs Ray (``pip install 'summariser[ray]'``); without it ``RayExecutor`` raises
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import itertools
 import logging
 import os
 import time
@@ -47,6 +51,7 @@ from .many import brief_call
 __all__ = ["LOCAL_OBJECT_STORE_BYTES", "MAX_RESTARTS", "RayExecutor", "RayOptions", "RemoteItemError"]
 
 MAX_RESTARTS = 3  # per actor: a process that keeps dying is given up on (its items fail, the run goes on)
+MAX_SENDS = 8  # submissions of one item that failed before an actor started it, at most
 REVIVE_SECONDS = 300.0  # how long a restarting actor may take to come back before it counts as dead
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024  # articles and briefs are small; the default is 30% of RAM
 SummariserWrapper = Callable[[Any], Any]
@@ -98,12 +103,38 @@ def _remote_type(name: str) -> type[RemoteItemError]:
     return _remote_types[name]
 
 
+class StartLedger:
+    """A tiny actor beside the driver: which submissions an actor had started when its process died.
+
+    A submission that fails before its actor started it (sent to a process already dead, or restarting)
+    is not an attempt; one that had started is. Keeps the last ``KEEP`` tokens (far more than in flight).
+    """
+
+    KEEP = 100_000
+
+    def __init__(self) -> None:
+        self.order: collections.deque[str] = collections.deque()
+        self.marked: set[str] = set()
+
+    def mark(self, token: str) -> None:
+        self.order.append(token)
+        self.marked.add(token)
+        if len(self.order) > self.KEEP:
+            self.marked.discard(self.order.popleft())
+
+    def started(self, token: str) -> bool:
+        return token in self.marked
+
+
 class BriefActor:
     """One Ray actor: one ``Summariser`` (spaCy and the model loaded once), briefing the items sent to it."""
 
-    def __init__(self, settings: Settings, run_id: str, wrap: SummariserWrapper | None) -> None:
+    def __init__(
+        self, settings: Settings, run_id: str, wrap: SummariserWrapper | None, ledger: Any = None
+    ) -> None:
         from ..pipeline import Summariser
 
+        self.ledger = ledger
         self.error: dict[str, Any] | None = None
         self.opened: OpenBackend | None = None
         started = time.perf_counter()
@@ -129,14 +160,17 @@ class BriefActor:
             "load_seconds": round(self.load_seconds, 3),
         }
 
-    async def brief(self, item_id: str, article: Article) -> tuple[str, Any]:
-        token = current_item.set(item_id)
+    async def brief(self, item_id: str, article: Article, token: str = "") -> tuple[str, Any]:
+        if self.ledger is not None and token:
+            with contextlib.suppress(Exception):  # without the ledger the driver counts it as started
+                await self.ledger.mark.remote(token)
+        item = current_item.set(item_id)
         try:
             return "ok", await self._brief(article)
         except Exception as exc:  # one item's failure is returned, never kills the actor
             return "error", _failure(exc)
         finally:
-            current_item.reset(token)
+            current_item.reset(item)
 
     def cache_counts(self) -> tuple[int, int] | None:
         """Response-cache hits and misses of this actor's backend (None: no cache)."""
@@ -197,6 +231,8 @@ class RayExecutor:
         self.prompt_version = "none"
         self.started_ray = False
         self.ready_info: list[dict[str, Any]] = []
+        self.ledger: Any = None
+        self._tokens = itertools.count()
 
     # -- start ----------------------------------------------------------------------------------------------
     def _init_ray(self) -> None:
@@ -239,9 +275,9 @@ class RayExecutor:
             max_task_retries=0,  # the executor retries an item itself, once, on another actor
             max_concurrency=self.per_actor,
         )
-        self.actors = [
-            actor_class.remote(self.settings, self.run_id, self.options.wrap_summariser) for _ in range(n)
-        ]
+        self.ledger = self.ray.remote(StartLedger).options(num_cpus=0).remote()
+        wrap = self.options.wrap_summariser
+        self.actors = [actor_class.remote(self.settings, self.run_id, wrap, self.ledger) for _ in range(n)]
         self.in_flight = [0] * n
         self.up, self.dead = [True] * n, [False] * n
         # The driver keeps twice the actors' capacity in hand: while an actor briefs, the driver has already
@@ -308,21 +344,25 @@ class RayExecutor:
             self._changed.notify_all()
 
     async def brief(self, item_id: str, article: Article) -> IncidentBrief:
-        from ray.exceptions import ActorUnavailableError, RayActorError, WorkerCrashedError
+        from ray.exceptions import RayActorError, WorkerCrashedError
 
         if not self.actors:
             raise RuntimeError("RayExecutor.start() was not called")
         tried: set[int] = set()
         lost: BaseException | None = None
-        attempts = 0
+        attempts = sent = 0
         while attempts < 2:  # the first try, and one retry on another actor if the process died under it
+            if sent >= MAX_SENDS:
+                break
             i = await self._take(tried)
+            sent += 1
+            token = f"{item_id}#{next(self._tokens)}"
             try:
-                status, value = await self.actors[i].brief.remote(item_id, article)
+                status, value = await self.actors[i].brief.remote(item_id, article, token)
             except (RayActorError, WorkerCrashedError) as exc:
                 self._went_down(i)
-                if not (isinstance(exc, ActorUnavailableError) and "restarting" in str(exc)):
-                    attempts += 1  # it was running there (not merely sent while the actor restarted)
+                if await self._started(token):  # it was running there, not merely sent to a dead process
+                    attempts += 1
                     tried.add(i)
                     lost = exc
                 continue
@@ -337,6 +377,13 @@ class RayExecutor:
             f"the Ray worker briefing it died, and again on the retry ({reason})",
             hint="see the Ray logs of the node (out of memory? killed?); re-run the batch to try it again",
         )
+
+    async def _started(self, token: str) -> bool:
+        try:
+            started: bool = await self.ledger.started.remote(token)
+        except Exception:  # no ledger: count it (the item still gets its one retry)
+            return True
+        return started
 
     # -- end ------------------------------------------------------------------------------------------------
     def cache_counts(self) -> tuple[int, int] | None:
@@ -366,7 +413,7 @@ class RayExecutor:
                 await asyncio.wait_for(
                     asyncio.gather(*(a.close.remote() for a in actors), return_exceptions=True), 30
                 )
-            for a in actors:  # a graceful exit (ray.kill would be reported as a worker that died)
+            for a in [*actors, self.ledger]:  # graceful exits (ray.kill is reported as a worker that died)
                 with contextlib.suppress(Exception):
                     a.__ray_terminate__.remote()
         if self.started_ray:
