@@ -25,6 +25,7 @@ _LAZY_COMMANDS = {
     "eval": ("summariser.evals.cli", "eval_group"),
     "cache": ("summariser.batch_cli", "cache_group"),
     "logs": ("summariser.batch_cli", "logs"),
+    "serve": ("summariser.serve.command", "serve"),
 }
 
 
@@ -53,6 +54,7 @@ _LAZY_HELP = {
     "cache": "The response cache: model answers reused when the very same request is made again.",
     "eval": "Score briefs against golden cases; compare runs (exit 1 on a regression).",
     "logs": "Recent runs and what they cost: model calls, tokens, errors, duration.",
+    "serve": "Serve briefs over HTTP (API under /v1, docs at /docs) and a desk page at /.",
 }
 
 
