@@ -85,7 +85,9 @@ def test_schema_is_the_checked_in_schema_and_validates_a_brief(client: httpx.Cli
     r = client.get("/v1/schema")
     assert r.status_code == 200
     schema = r.json()
-    checked_in = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "brief.schema.json").read_text())
+    checked_in = json.loads(
+        (Path(__file__).resolve().parents[2] / "schemas" / "brief.schema.json").read_text()
+    )
     assert schema == checked_in
     jsonschema.validate(client.post("/v1/briefs", json={"text": SHORT}).json(), schema)
 
@@ -145,7 +147,10 @@ def test_missing_content_type_is_415(client: httpx.Client) -> None:
 
 def test_bad_query_parameter_is_422(client: httpx.Client) -> None:
     r = client.post(
-        "/v1/briefs", content=SHORT.encode(), headers={"Content-Type": "text/plain"}, params={"published": "x"}
+        "/v1/briefs",
+        content=SHORT.encode(),
+        headers={"Content-Type": "text/plain"},
+        params={"published": "x"},
     )
     assert r.status_code == 422 and error_of(r)["type"] == "ValidationError"
 
@@ -188,9 +193,11 @@ def test_page_is_self_contained_with_a_strict_policy(client: httpx.Client) -> No
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     csp = r.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "'unsafe-inline'" not in csp.split(
-        "style-src"
-    )[0]
+    assert (
+        "default-src 'none'" in csp
+        and "connect-src 'self'" in csp
+        and "'unsafe-inline'" not in csp.split("style-src")[0]
+    )
     assert "http://" not in r.text and "https://" not in r.text
     assert '<label for="text">' in r.text and 'id="published"' in r.text
 
