@@ -15,7 +15,7 @@ import pytest
 from browser_support import ARTIFACTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "serve"))
-from server_support import Server  # noqa: E402
+from server_support import Server
 
 pytestmark = pytest.mark.slow
 TOKEN = "desk-token-5c1f"

@@ -6,7 +6,6 @@ import base64
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from server_support import Server, error_of
 

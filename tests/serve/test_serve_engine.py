@@ -4,7 +4,6 @@ scripted model endpoint), 502 (the model never answers usably), 500 (a bug: logg
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,12 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
+from batch_support import API_KEY, article_in, draft_for
 from server_support import Server, error_of, wait_for_batch
 
 from summariser.testing import OpenAIServer, Step
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from batch_support import API_KEY, article_in, draft_for  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
