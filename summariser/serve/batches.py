@@ -20,8 +20,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..batch import BatchRunner, ItemResult, collect_inputs, write_atomic
+from ..batch.inputs import collect_inputs
+from ..batch.runner import BatchRunner, ItemResult
 from ..errors import ConfigError, SummariserError
+from ..output.files import write_atomic
 from .engine import Engine
 from .metrics import Metrics
 

@@ -17,9 +17,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ..backends.base import Backend, Completion, Message, T
-from ..brief import IncidentBrief
 from ..load import Article
 from ..pipeline import Summariser, build_backend
+from ..schema.brief import IncidentBrief
 from ..settings import Settings
 from .errors import ApiError
 
@@ -134,14 +134,14 @@ class Engine:
         self.limiter = Limiter(concurrency if self.remote else 1, queue)
 
     def _instrumented(self) -> Backend | None:
-        from ..instrument import instrument
+        from ..backends.wrap import instrument
 
         self._run: tuple[Any, str] | None = None
         if self.shared is None:
             return None
         runlog, run_id = None, "-"
         if self.settings.use_log:
-            from ..runlog import RunLog
+            from ..store.runlog import RunLog
 
             runlog = RunLog.for_settings(self.settings)
             run_id = runlog.start_run(command="serve", model=str(self.settings.model_spec))

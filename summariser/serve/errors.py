@@ -21,6 +21,7 @@ from ..errors import (
     EndpointError,
     GenerationError,
     InputError,
+    InternalError,
     SummariserError,
 )
 
@@ -81,7 +82,7 @@ def error_response(
 
 
 def summariser_error_response(exc: SummariserError, secrets: Iterable[str] = ()) -> JSONResponse:
-    from ..runlog import redact
+    from ..store.runlog import redact
 
     secrets = [s for s in secrets if s]
     headers = {"Retry-After": "5"} if isinstance(exc, EndpointError) else None
@@ -135,6 +136,9 @@ def install_handlers(app: FastAPI, secrets: Iterable[str] = ()) -> None:
 
     @app.exception_handler(SummariserError)
     async def _lib(request: Request, exc: SummariserError) -> JSONResponse:
+        if isinstance(exc, InternalError):  # a broken invariant: a bug, logged like any other
+            count_error(request, "InternalError", 500)
+            return bug_response(exc, f"{request.method} {request.url.path}")
         count_error(request, type(exc).__name__, status_for(exc))
         return summariser_error_response(exc, secret_list)
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 from markupsafe import Markup, escape
 
-from ..html_kit import asset
+from ..output.html_kit import asset
 
 __all__ = ["page_csp", "render_page"]
 

@@ -135,17 +135,9 @@ def _check_size(text: str) -> None:
 
 
 def _render(brief: Any, fmt: str, text: str) -> Response:
-    if fmt == "markdown":
-        from ..render import render_markdown
+    from ..output.files import render
 
-        return Response(render_markdown(brief), media_type=MEDIA["markdown"])
-    if fmt == "html":
-        from ..html import render_html
-
-        return HTMLResponse(render_html(brief, text))
-    from ..render import render_json
-
-    return Response(render_json(brief) + "\n", media_type=MEDIA["json"])
+    return Response(render(brief, fmt, text), media_type=MEDIA[fmt])
 
 
 router = APIRouter()
@@ -174,7 +166,7 @@ async def metrics(request: Request) -> Response:
 @router.get("/v1/schema", tags=["briefs"])
 async def schema() -> Response:
     """The JSON Schema of a brief (``schemas/brief.schema.json``)."""
-    from ..render import brief_json_schema
+    from ..output.render import brief_json_schema
 
     return Response(brief_json_schema(), media_type="application/schema+json")
 
@@ -223,7 +215,7 @@ async def render(request: Request) -> Response:
     """Render a brief made earlier as its HTML page or Markdown (or JSON), against its article."""
     req: RenderRequest = await _json_body(request, RenderRequest)
     _check_size(req.text)
-    from ..brief import IncidentBrief
+    from ..schema.brief import IncidentBrief
 
     try:
         brief = IncidentBrief.model_validate(req.brief)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from server_support import Server, error_of
 
-from summariser.cli import cli
+from summariser.cli.main import cli
 
 pytestmark = pytest.mark.slow
 

@@ -17,6 +17,7 @@ from summariser.errors import (
     EndpointError,
     GenerationError,
     InputError,
+    InternalError,
     ModelError,
     SummariserError,
 )
@@ -66,6 +67,7 @@ def test_settings_read_the_token_from_the_environment_only_there() -> None:
         (EndpointError("down"), 503),
         (ConfigError("no key"), 503),
         (ModelError("no gguf"), 503),
+        (InternalError("broken invariant"), 500),
         (SummariserError("internal"), 500),
     ],
 )
@@ -124,7 +126,7 @@ def test_shared_backend_is_not_closed_by_its_users_and_runs_serially() -> None:
     shared.close()
     asyncio.run(shared.aclose())
     assert not inner.closed
-    from summariser.draft import Draft
+    from summariser.schema.draft import Draft
 
     threads = [
         threading.Thread(target=shared.complete, args=([{"role": "user", "content": "x"}], Draft))
