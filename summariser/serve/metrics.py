@@ -54,7 +54,8 @@ class Metrics:
             registry=r,
         )
         self.model_calls = Counter("summariser_model_calls", "Calls to the model", registry=r)
-        self.tokens = Counter("summariser_tokens", "Model tokens", ["kind"], registry=r)
+        self.tokens = Counter("summariser_tokens", "Model tokens of requests", ["kind"], registry=r)
+        self.batch_tokens = Counter("summariser_batch_tokens", "Model tokens of batch items", registry=r)
         self.errors = Counter(
             "summariser_errors", "Error answers and failed batch items", ["type"], registry=r
         )
@@ -79,7 +80,7 @@ class Metrics:
     def batch_item(self, calls: int, tokens: int, error_type: str | None) -> None:
         self.briefs.labels("batch").inc(0 if error_type else 1)
         self.model_calls.inc(calls)
-        self.tokens.labels("total_batch").inc(tokens)
+        self.batch_tokens.inc(tokens)
         if error_type:
             self.errors.labels(error_type).inc()
 
