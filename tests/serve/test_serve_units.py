@@ -137,3 +137,14 @@ def test_shared_backend_is_not_closed_by_its_users_and_runs_serially() -> None:
     for t in threads:
         t.join()
     assert inner.peak == 1
+
+
+def test_only_a_remote_engine_briefs_more_than_one_at_a_time() -> None:
+    from summariser.serve.engine import Engine
+
+    quiet = {"use_log": False, "use_cache": False}
+    assert Engine(Settings(model="extractive", **quiet), concurrency=8).limiter.slots == 1
+    assert Engine(Settings(model="local", **quiet), concurrency=8).limiter.slots == 1
+    remote = Engine(Settings(model="openai:m", base_url="http://127.0.0.1:9/v1", **quiet), concurrency=8)
+    assert remote.limiter.slots == 8
+    assert remote.shared is not None and remote.shared._lock is None  # not serialised
