@@ -78,12 +78,9 @@ class Limiter:
         self.slots, self.queue = max(1, slots), max(0, queue)
         self._sem = asyncio.Semaphore(self.slots)
         self.admitted = 0  # requests admitted (running or waiting)
+        self.waiting = 0  # requests waiting for a slot
         self.running = 0  # briefs running (requests and batch items)
         self._mean = 1.0  # seconds per brief (moving average), for Retry-After
-
-    @property
-    def waiting(self) -> int:
-        return max(0, self.admitted - min(self.admitted, self.running))
 
     def retry_after(self) -> int:
         ahead = self.admitted + 1
@@ -101,23 +98,37 @@ class Limiter:
                 headers={"Retry-After": str(self.retry_after())},
             )
         self.admitted += 1
+        self.waiting += 1
+        waiting = True
         try:
-            async with self.slot():
-                yield
+            await self._sem.acquire()
+            self.waiting -= 1
+            waiting = False
+            try:
+                async with self._running():
+                    yield
+            finally:
+                self._sem.release()
         finally:
             self.admitted -= 1
+            if waiting:  # cancelled while waiting
+                self.waiting -= 1
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        """One brief's turn on the engine (requests and batch items alike)."""
-        async with self._sem:
-            self.running += 1
-            started = time.perf_counter()
-            try:
-                yield
-            finally:
-                self.running -= 1
-                self._mean = 0.8 * self._mean + 0.2 * (time.perf_counter() - started)
+        """One brief's turn on the engine (batch items; requests go through ``request``)."""
+        async with self._sem, self._running():
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _running(self) -> AsyncIterator[None]:
+        self.running += 1
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._mean = 0.8 * self._mean + 0.2 * (time.perf_counter() - started)
 
 
 class Engine:
