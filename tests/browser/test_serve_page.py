@@ -115,3 +115,37 @@ def test_without_credentials_the_page_is_refused(browser: Any, server: Server) -
             assert response is not None and response.status == 401
             assert "Incident brief desk" not in page.content()
         page.context.close()
+
+
+def test_several_articles_from_files_are_briefed_and_listed(browser: Any, server: Server) -> None:
+    reports = {
+        "harbour.txt": "Port officials in Selmouth said a crane fell onto a ferry on Wednesday, injuring six "
+        "people. “It came down in seconds,” said Ivo Brandt, a dock worker.\n",
+        "valley.md": "Rescuers in the Tarn valley said a landslide buried two homes on Thursday and that "
+        "three people were missing. “We are digging by hand,” said Mina Holt, a volunteer.\n",
+        "notes.pdf": "not an article",
+    }
+    page = _open(browser, server, **_credentials())
+    page.goto(server.url + "/")
+    page.set_input_files(
+        "#files",
+        files=[
+            {
+                "name": n,
+                "mimeType": "application/pdf" if n.endswith("pdf") else "text/plain",
+                "buffer": t.encode(),
+            }
+            for n, t in reports.items()
+        ],
+    )
+    page.wait_for_function("document.querySelectorAll('#items .state').length === 2")
+    page.wait_for_selector("#status:text('2 briefs ready.')", timeout=60_000)
+    names = page.evaluate(
+        "[...document.querySelectorAll('#items button')].map(b => b.firstChild.textContent)"
+    )
+    assert names == ["harbour.txt", "valley.md"]  # the PDF was left out
+    page.locator("#items button").nth(1).click()
+    frame = page.frame_locator("#view")
+    assert "Mina Holt" in frame.locator("#article").inner_text()
+    assert page.get_attribute("#dl-md", "download") == "valley.md"
+    assert page.errors == []
