@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -196,7 +197,7 @@ async def create_brief(
     _check_size(req.text)
     state = request.app.state
     try:
-        article = article_from_text(req.text, name=req.id or "the article", published=req.published)
+        article = article_from_text(req.text, name=req.id or "request", published=req.published)
         brief = await state.engine.brief(article)
         state.metrics.brief(brief, "request")
         response = _render(brief, req.format, article.text)
@@ -206,7 +207,7 @@ async def create_brief(
         count_error(request, "InternalError", 500)
         return bug_response(exc, "POST /v1/briefs")
     if req.id:
-        response.headers["X-Summariser-Id"] = req.id.encode("ascii", "replace").decode()
+        response.headers["X-Summariser-Id"] = re.sub(r"[^\x20-\x7e]", "?", req.id)
     return response
 
 

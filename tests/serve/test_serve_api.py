@@ -224,3 +224,14 @@ def test_metrics_count_requests_briefs_and_errors(client: httpx.Client) -> None:
     assert "summariser_model_calls_total" in text and 'summariser_tokens_total{kind="prompt"}' in text
     assert "summariser_briefs_running 0.0" in text and "summariser_requests_waiting 0.0" in text
     assert "/v1/batches/0123" not in text  # routes by template, not raw path
+
+
+def test_an_id_cannot_inject_headers(client: httpx.Client) -> None:
+    r = client.post("/v1/briefs", json={"text": SHORT, "id": "a1\r\nSet-Cookie: x=1"})
+    assert r.status_code == 200
+    assert r.headers["x-summariser-id"] == "a1??Set-Cookie: x=1" and "set-cookie" not in r.headers
+
+
+def test_an_empty_article_is_named_by_its_id(client: httpx.Client) -> None:
+    r = client.post("/v1/briefs", json={"text": " ", "id": "cms-4411"})
+    assert r.status_code == 400 and error_of(r)["message"].startswith("cms-4411: ")
