@@ -18,7 +18,7 @@ import re
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..batch.inputs import collect_inputs
 from ..batch.runner import BatchRunner, ItemResult
@@ -70,10 +70,28 @@ class BatchStore:
                 f"batch folder {self.root}: cannot create it ({exc.strerror})",
                 hint="give --batch-dir a folder the server can write to",
             ) from None
+        self._lock = self._claim()
         self.engine, self.metrics = engine, metrics
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._progress: dict[str, int] = {}
+
+    def _claim(self) -> IO[str] | None:
+        """One server per batch folder: two would run (and mark) the same batches."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return None
+        fh = (self.root / ".lock").open("a")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise ConfigError(
+                f"batch folder {self.root}: another summariser serve is using it",
+                hint="give each server its own --batch-dir",
+            ) from None
+        return fh
 
     # -- state on disk -------------------------------------------------------------------------------------
     def _dir(self, batch_id: str) -> Path:
@@ -176,6 +194,9 @@ class BatchStore:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     async def _work(self) -> None:
         while True:

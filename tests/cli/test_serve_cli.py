@@ -48,3 +48,16 @@ def test_batch_dir_that_is_a_file_fails_before_listening(tmp_path: Path) -> None
 def test_openai_without_a_key_fails_before_listening() -> None:
     r = CliRunner().invoke(cli, ["serve", "--model", "openai:gpt-4o-mini", "--port", "0"])
     assert r.exit_code == 3 and "API key" in r.output
+
+
+def test_two_servers_cannot_share_a_batch_folder(tmp_path: Path) -> None:
+    from summariser.serve import ServeConfig, create_app
+    from summariser.settings import Settings
+
+    settings = Settings(model="extractive", use_log=False)
+    first = create_app(settings, ServeConfig(batch_dir=tmp_path, warm=False))
+    r = CliRunner().invoke(
+        cli, ["serve", "--model", "extractive", "--port", "0", "--batch-dir", str(tmp_path)]
+    )
+    assert r.exit_code == 3 and "another summariser serve" in r.output, r.output
+    assert first.state.batches.root == tmp_path
