@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import __version__
 from ..errors import SummariserError
@@ -27,12 +27,21 @@ MEDIA = {
 }
 
 
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` (or null): pydantic would take a number as a Unix timestamp."""
+    if value is not None and not isinstance(value, (str, dt.date)):
+        raise ValueError("write the date as YYYY-MM-DD")
+    return value
+
+
 class BriefRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(description="The article (plain text or HTML).")
     published: dt.date | None = Field(None, description="Publication date: resolves 'on Tuesday'.")
     format: Format = Field("json", description="json (default), markdown or html (the brief page).")
     id: str | None = Field(None, max_length=200, description="Your id for the article (names it in errors).")
+
+    _published = field_validator("published", mode="before")(_iso_date)
 
 
 class RenderRequest(BaseModel):
@@ -47,6 +56,8 @@ class BatchRecord(BaseModel):
     id: str | None = Field(None, max_length=200)
     text: str
     published: dt.date | None = None
+
+    _published = field_validator("published", mode="before")(_iso_date)
 
 
 class BatchRequest(BaseModel):

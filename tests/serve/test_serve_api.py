@@ -125,6 +125,7 @@ def test_openapi_describes_every_route_and_docs_page_is_offline(client: httpx.Cl
         (b"text=an+article", "application/x-www-form-urlencoded", 415, "UnsupportedMediaType"),
         (b'{"txt": "x"}', "application/json", 422, "ValidationError"),  # missing / unknown fields
         (b'{"text": "x", "published": "last week"}', "application/json", 422, "ValidationError"),
+        (b'{"text": "x", "published": 20160215}', "application/json", 422, "ValidationError"),
         (b'{"text": "x", "format": "pdf"}', "application/json", 422, "ValidationError"),
         (b'{"text": 42}', "application/json", 422, "ValidationError"),
     ],
