@@ -142,7 +142,9 @@ class BatchStore:
         self._queue.put_nowait(batch_id)
         return state
 
-    def view(self, batch_id: str, *, results: bool = True) -> dict[str, Any] | None:
+    def view(
+        self, batch_id: str, *, results: bool = True, offset: int = 0, limit: int | None = None
+    ) -> dict[str, Any] | None:
         state = self._state(batch_id)
         if state is None:
             return None
@@ -157,7 +159,8 @@ class BatchStore:
         if state.get("error"):
             view["error"] = state["error"]
         if results:
-            view["results"] = [self._result(out_dir, i, done, failed, state) for i in state["items"]]
+            page = state["items"][offset : None if limit is None else offset + limit]
+            view["results"] = [self._result(out_dir, i, done, failed, state) for i in page]
         return view
 
     def _result(

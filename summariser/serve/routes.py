@@ -262,10 +262,14 @@ async def create_batch(request: Request) -> JSONResponse:
 
 @router.get("/v1/batches/{batch_id}", tags=["batches"], responses={404: {"model": ErrorBody}})
 async def get_batch(
-    request: Request, batch_id: str, results: bool = Query(True, description="Include the briefs.")
+    request: Request,
+    batch_id: str,
+    results: bool = Query(True, description="Include the briefs."),
+    offset: int = Query(0, ge=0, description="Results from this record on (0-based)."),
+    limit: int | None = Query(None, ge=1, le=10_000, description="At most this many results."),
 ) -> JSONResponse:
-    """Progress (total, done, failed, pending) and, item by item, each brief or error."""
-    view = request.app.state.batches.view(batch_id, results=results)
+    """Progress (total, done, failed, pending) and, record by record in input order, each brief or error."""
+    view = request.app.state.batches.view(batch_id, results=results, offset=offset, limit=limit)
     if view is None:
         raise ApiError(404, "NotFound", f"no batch {batch_id!r}", "use the id POST /v1/batches returned")
     return JSONResponse(view)

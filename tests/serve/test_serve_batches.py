@@ -65,6 +65,9 @@ def test_batch_is_queued_then_done_with_results_in_order(client: httpx.Client, b
     assert [e["id"] for e in errors] == ["tiny"]
     brief = client.get(created["url"], params={"results": "false"}).json()
     assert "results" not in brief and brief["done"] == 3
+    page = client.get(created["url"], params={"offset": 1, "limit": 2}).json()
+    assert [x["id"] for x in page["results"]] == ids[1:3] and page["total"] == 4
+    assert client.get(created["url"], params={"limit": 0}).status_code == 422
 
 
 def test_markdown_batch(client: httpx.Client) -> None:
