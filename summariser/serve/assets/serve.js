@@ -61,12 +61,12 @@
   function briefOne(it) {
     var body = { text: it.text };
     if (it.published) body.published = it.published;
-    return api("/v1/briefs", body)
+    return api("v1/briefs", body)
       .then(function (brief) {
         it.brief = brief;
         var req = { brief: brief, text: it.text };
-        return Promise.all([api("/v1/render", Object.assign({ format: "html" }, req)),
-                            api("/v1/render", Object.assign({ format: "markdown" }, req))]);
+        return Promise.all([api("v1/render", Object.assign({ format: "html" }, req)),
+                            api("v1/render", Object.assign({ format: "markdown" }, req))]);
       })
       .then(function (out) { it.html = out[0]; it.markdown = out[1]; })
       .catch(function (e) { it.error = e.message; });
