@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -22,6 +24,16 @@ import httpx
 
 READY = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 ROOT = Path(__file__).resolve().parents[2]
+_NOT_INHERITED = {
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "SUMMARISER_MODEL",
+    "SUMMARISER_API_TOKEN",
+    "SUMMARISER_CACHE_DIR",
+    "SUMMARISER_LOG_DB",
+    "SUMMARISER_NO_CACHE",
+    "SUMMARISER_NO_LOG",
+}
 _LAUNCH = "import sys\n{prelude}\nfrom summariser.cli import main\nmain(sys.argv[1:])\n"
 
 
@@ -35,7 +47,15 @@ class Server:
         start_timeout: float = 120.0,
     ) -> None:
         self.args = ["serve", "--host", "127.0.0.1", "--port", "0", *args]
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # module-scoped servers start before the per-test environment clean-up: never inherit keys,
+        # endpoints, models or tokens, and never write the developer's cache or run log
+        inherited = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
+        self.scratch = scratch = tempfile.mkdtemp(prefix="serve-test-")
+        defaults = {
+            "SUMMARISER_CACHE_DIR": os.path.join(scratch, "cache"),
+            "SUMMARISER_LOG_DB": os.path.join(scratch, "logs.db"),
+        }
+        self.env = {**inherited, **defaults, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), self.env.get("PYTHONPATH")) if p)
         self.prelude = prelude
         self.start_timeout = start_timeout
@@ -96,6 +116,7 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def client(self, token: str | None = None, timeout: float = 60.0) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
