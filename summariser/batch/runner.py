@@ -20,6 +20,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, TypedDict
@@ -152,6 +153,10 @@ class BatchRunner:
     backoff, or a fake). ``open_backend`` wraps it in the response cache (unless ``settings.use_cache`` is
     off) and the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog``
     given; none with ``runlog=False``).
+
+    ``slot``, when given, is entered around each item's brief (not around loading, skipping or writing):
+    a caller sharing the engine with other work (``summariser serve``'s capacity limiter) makes each item
+    wait for its turn there.
     """
 
     def __init__(
@@ -167,6 +172,7 @@ class BatchRunner:
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[ItemResult], None] | None = None,
         max_bytes: int = MAX_BYTES,
+        slot: Callable[[], AbstractAsyncContextManager[object]] | None = None,
     ) -> None:
         from ..pipeline import Summariser
 
@@ -177,6 +183,7 @@ class BatchRunner:
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
         self.on_start, self.on_result = on_start, on_result
+        self.slot = slot
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
         self.engine = open_backend(settings, backend=backend, command=command, runlog=runlog)
@@ -216,7 +223,8 @@ class BatchRunner:
             if manifest.is_done(item.id, key, out):
                 result = ItemResult(item.id, item.source, "skipped", output=out.name)
                 return result
-            brief = await self._brief(article)
+            async with self.slot() if self.slot is not None else contextlib.nullcontext():
+                brief = await self._brief(article)
             await asyncio.to_thread(write_atomic, out, render(brief, self.fmt))
             manifest.add(
                 {

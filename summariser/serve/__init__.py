@@ -2,6 +2,9 @@
 
 Install with ``pip install 'summariser[serve]'``. ``create_app`` builds the ASGI app; ``run`` serves it.
 Imported lazily, so ``summariser serve --help`` works (and says what is missing) without the extra.
+
+May import: ``pipeline``, ``batch``, ``backends``, ``output``, ``schema``, ``extract`` (to warm spaCy),
+``store``, ``load``, ``settings``, ``errors``. Never ``cli``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Each batch is a folder ``ROOT/<id>/``: ``input.jsonl`` (the records as submitted), ``state.json`` (status,
 counts) and ``out/``, written by the very ``BatchRunner`` that ``summariser batch`` runs — so every brief
 is written atomically and recorded in ``out/.manifest.jsonl`` once it is in place, and failed items go to
-``out/errors.jsonl``. Batches run one after another in the background on the server's shared engine; at
+``out/errors.jsonl``. Batches run one after another in the background on the server's shared engine, each
+item's brief taking its turn on the server's limiter (the runner's ``slot``), so requests interleave; at
 start-up every batch not finished is queued again and resumes where it stopped (the manifest skips what
 is done).
 """
@@ -32,19 +33,6 @@ __all__ = ["BatchStore"]
 log = logging.getLogger("summariser.serve")
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _EXT = {"json": "json", "markdown": "md"}
-
-
-class _Runner(BatchRunner):
-    """The batch runner with each item taking its turn on the server's engine (requests interleave)."""
-
-    def __init__(self, *args: Any, engine: Engine, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._engine = engine
-        self._turns = asyncio.Semaphore(self.jobs)
-
-    async def _item(self, item: Any, manifest: Any, errors: Any, slots: asyncio.Semaphore) -> ItemResult:
-        async with self._turns, self._engine.limiter.slot():
-            return await super()._item(item, manifest, errors, slots)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -234,7 +222,7 @@ class BatchStore:
         folder = self._dir(state["id"])
         state.update(status="running", started=state.get("started") or time.time())
         self._save(state)
-        runner = _Runner(
+        runner = BatchRunner(
             self.engine.settings,
             folder / "out",
             jobs=self.engine.limiter.slots,
@@ -242,7 +230,7 @@ class BatchStore:
             backend=self.engine.shared,
             command="serve-batch",
             on_result=self._on_result,
-            engine=self.engine,
+            slot=self.engine.limiter.slot,  # each item takes its turn on the engine: requests interleave
         )
         items = collect_inputs([folder / "input.jsonl"])
         summary = await runner.arun(items)

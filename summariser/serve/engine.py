@@ -1,9 +1,12 @@
 """One engine for the whole server: the backend is built (and a local model loaded) once and shared by
 every request and every batch, behind a capacity limit.
 
-A local model and the extractive rules brief one article at a time (llama.cpp is not re-entrant, spaCy
-is CPU-bound); a remote engine briefs up to ``concurrency`` at once. Requests beyond the running ones
-wait in a bounded queue; past that they are refused at once with 429 and a ``Retry-After``.
+The backend comes from the registry (``backends.registry``) and is wrapped, like every other caller's, by
+``open_backend`` (response cache, run log). How many briefs run at once is what the backend class declares:
+one that is ``concurrent`` (a remote endpoint) briefs up to ``concurrency`` at once; any other (a local
+model: llama.cpp is not re-entrant) and the extractive rules (spaCy is CPU-bound) one at a time. Requests
+beyond the running ones wait in a bounded queue; past that they are refused at once with 429 and a
+``Retry-After``.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import math
 import threading
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 from ..backends.base import Backend, Completion, Message, T
+from ..backends.registry import build_backend, jobs_for, open_backend
+from ..backends.wrap import Wrapper
 from ..load import Article
-from ..pipeline import Summariser, build_backend
+from ..pipeline import Summariser
 from ..schema.brief import IncidentBrief
 from ..settings import Settings
 from .errors import ApiError
@@ -26,17 +30,15 @@ from .errors import ApiError
 __all__ = ["Engine", "Limiter", "SharedBackend"]
 
 
-class SharedBackend(Backend):
+class SharedBackend(Wrapper):
     """The server's one backend, handed to every ``Summariser`` (requests and batches).
 
-    Closing it is a no-op (batches close what they are given): the server closes ``inner`` at shutdown.
-    ``serial`` backends (a local model) run one call at a time whatever the caller.
+    Closing it is a no-op (a batch closes what it is given): the server closes ``inner`` at shutdown.
+    ``serial`` backends (not ``concurrent``: a local model) run one call at a time whatever the caller.
     """
 
     def __init__(self, inner: Backend, *, serial: bool) -> None:
-        self.inner = inner
-        self.engine, self.model, self.mode = inner.engine, inner.model, inner.mode
-        self.context_window = inner.context_window
+        super().__init__(inner)
         self._lock = threading.Lock() if serial else None
 
     def complete(
@@ -48,27 +50,19 @@ class SharedBackend(Backend):
     async def acomplete(
         self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
     ) -> Completion[T]:
-        if self._lock is not None:
-            return await super().acomplete(
-                messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
+        if self._lock is not None:  # the blocking call, under the lock, in a worker thread
+            return await asyncio.to_thread(
+                self.complete, messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
             )
         return await self.inner.acomplete(
             messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
         )
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
     def close(self) -> None:
         """Shared: the server closes the inner backend itself (``Engine.aclose``)."""
 
     async def aclose(self) -> None:
         """Shared: see ``close``."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
 
 class Limiter:
@@ -132,32 +126,22 @@ class Limiter:
 
 
 class Engine:
-    """The settings, the shared backend, a ``Summariser`` for requests, and the limiter."""
+    """The settings, the shared backend, a ``Summariser`` for requests, and the limiter.
+
+    ``inner``: the bare backend (None for the extractive engine); ``shared``: the same, shared (handed to
+    each batch, which wraps it in a run of its own); ``opened``: ``shared`` wrapped by ``open_backend`` in
+    the response cache and the ``serve`` run, used by the requests.
+    """
 
     def __init__(self, settings: Settings, *, concurrency: int = 4, queue: int = 32) -> None:
         self.settings = settings
-        spec = settings.model_spec
-        self.remote = spec.engine == "openai"
         inner = build_backend(settings)  # configuration errors here, before the server listens
         self.inner = inner
-        self.shared = SharedBackend(inner, serial=not self.remote) if inner is not None else None
-        self.summariser = Summariser(settings, backend=self._instrumented(), command="serve")
-        self.limiter = Limiter(concurrency if self.remote else 1, queue)
-
-    def _instrumented(self) -> Backend | None:
-        from ..backends.wrap import instrument
-
-        self._run: tuple[Any, str] | None = None
-        if self.shared is None:
-            return None
-        runlog, run_id = None, "-"
-        if self.settings.use_log:
-            from ..store.runlog import RunLog
-
-            runlog = RunLog.for_settings(self.settings)
-            run_id = runlog.start_run(command="serve", model=str(self.settings.model_spec))
-            self._run = (runlog, run_id)
-        return instrument(self.shared, self.settings, runlog=runlog, run_id=run_id)
+        self.shared = SharedBackend(inner, serial=not inner.concurrent) if inner is not None else None
+        self.opened = open_backend(settings, backend=self.shared, command="serve")
+        self.summariser = Summariser(settings, backend=self.opened)
+        self.limiter = Limiter(jobs_for(inner, concurrency), queue)
+        self.briefs = 0  # requests briefed, for the run log
 
     @property
     def name(self) -> str:
@@ -172,23 +156,18 @@ class Engine:
         from ..extract.nlp import get_nlp
 
         get_nlp()
-        loader = getattr(self.inner, "_model", None)
-        if callable(loader) and not self.remote:
-            loader()
+        if self.inner is not None:
+            self.inner.load()
 
     async def brief(self, article: Article) -> IncidentBrief:
         async with self.limiter.request():
-            return await self.summariser.abrief(article)
+            brief = await self.summariser.abrief(article)
+        self.briefs += 1
+        return brief
 
     async def aclose(self) -> None:
-        if self._run is not None:
-            runlog, run_id = self._run
-            with contextlib.suppress(Exception):
-                runlog.finish_run(run_id, status="ok", done=self.summariser._briefs)
+        with contextlib.suppress(Exception):
+            self.opened.finish(status="ok", done=self.briefs)
         if self.inner is not None:
-            aclose = getattr(self.inner, "aclose", None)
             with contextlib.suppress(Exception):
-                if aclose is not None:
-                    await aclose()
-                else:
-                    self.inner.close()
+                await self.inner.aclose()

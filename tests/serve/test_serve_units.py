@@ -6,6 +6,7 @@ import asyncio
 import base64
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from batch_support import draft_for
@@ -148,3 +149,31 @@ def test_only_a_remote_engine_briefs_more_than_one_at_a_time() -> None:
     remote = Engine(Settings(model="openai:m", base_url="http://127.0.0.1:9/v1", **quiet), concurrency=8)
     assert remote.limiter.slots == 8
     assert remote.shared is not None and remote.shared._lock is None  # not serialised
+
+
+def test_the_shared_backend_declares_what_its_engine_declares(tmp_path: Path) -> None:
+    from summariser.serve.engine import Engine
+
+    quiet = {"use_log": False, "use_cache": True, "cache_dir": tmp_path}
+    local = Engine(Settings(model="local", **quiet))
+    assert local.shared is not None and local.shared._lock is not None  # one shared model: serialised
+    declared = (local.shared.mode, local.shared.trusted, local.shared.concurrent)
+    assert declared == ("choices", False, False)  # the bundled model's answers are votes
+    through = local.summariser.backend  # the requests' backend: the cache around the shared one
+    assert through is not None and through is not local.shared
+    assert (through.mode, through.trusted, through.concurrent) == declared
+    remote = Engine(Settings(model="openai:m", base_url="http://127.0.0.1:9/v1", **quiet))
+    assert remote.summariser.backend is not None and remote.summariser.backend.concurrent
+
+
+@pytest.mark.slow
+def test_warm_loads_a_local_model_once_before_the_first_request() -> None:
+    from summariser.serve.engine import Engine
+
+    engine = Engine(Settings(model="local", use_log=False, use_cache=False))
+    assert engine.inner is not None and engine.inner.loads == 0  # type: ignore[attr-defined]
+    engine.warm()
+    engine.warm()
+    assert engine.inner.loads == 1  # type: ignore[attr-defined]
+    asyncio.run(engine.aclose())
+    assert engine.inner._llm is None  # type: ignore[attr-defined]  # closed at shutdown
