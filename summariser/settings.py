@@ -27,6 +27,7 @@ ENV_VARS = {
     "no_log": "SUMMARISER_NO_LOG",
     "n_ctx": "SUMMARISER_N_CTX",
     "n_threads": "SUMMARISER_N_THREADS",
+    "api_token": "SUMMARISER_API_TOKEN",
 }
 
 DEFAULT_MODEL = "local"
@@ -135,6 +136,7 @@ class Settings:
     n_threads: int | None = None
     temperature: float = 0.0
     seed: int = 0
+    api_token: str | None = field(default=None, repr=False)  # `summariser serve`: required bearer token
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -150,6 +152,7 @@ class Settings:
             "n_ctx": _int(env, ENV_VARS["n_ctx"], 2048),
             "log_db": Path(env[ENV_VARS["log_db"]]) if env.get(ENV_VARS["log_db"]) else None,
             "use_log": env.get(ENV_VARS["no_log"], "") in ("", "0", "false"),
+            "api_token": env.get(ENV_VARS["api_token"]) or None,
         }
         threads = env.get(ENV_VARS["n_threads"])
         if threads:

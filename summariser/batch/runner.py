@@ -23,6 +23,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -158,6 +159,10 @@ class BatchRunner:
 
     ``executor="ray"`` briefs on Ray actors instead (``ray``: a ``RayOptions``, where and how many; the
     actors open their own backends, so ``backend`` must be None). ``out_dir`` may be a filesystem URL.
+
+    ``slot``, when given, is entered around each item's brief (not around loading, skipping or writing):
+    a caller sharing the engine with other work (``summariser serve``'s capacity limiter) makes each item
+    wait for its turn there.
     """
 
     def __init__(
@@ -175,6 +180,7 @@ class BatchRunner:
         max_bytes: int = MAX_BYTES,
         executor: ExecutorName = "local",
         ray: Any = None,
+        slot: Callable[[], AbstractAsyncContextManager[object]] | None = None,
     ) -> None:
         if fmt not in FORMATS:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
@@ -186,6 +192,7 @@ class BatchRunner:
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
         self.on_start, self.on_result = on_start, on_result
+        self.slot = slot
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
         self.executor: Executor
@@ -240,7 +247,8 @@ class BatchRunner:
             if await asyncio.to_thread(output.is_done, item.id, key, name):
                 result = ItemResult(item.id, item.source, "skipped", output=name)
                 return result
-            brief = await self.executor.brief(item.id, article)
+            async with self.slot() if self.slot is not None else contextlib.nullcontext():
+                brief = await self.executor.brief(item.id, article)
             await asyncio.to_thread(output.write, name, render(brief, self.fmt))
             await asyncio.to_thread(
                 output.add,
