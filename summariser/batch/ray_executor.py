@@ -130,11 +130,16 @@ class BriefActor:
     """One Ray actor: one ``Summariser`` (spaCy and the model loaded once), briefing the items sent to it."""
 
     def __init__(
-        self, settings: Settings, run_id: str, wrap: SummariserWrapper | None, ledger: Any = None
+        self, settings: Settings, run_id: str, wrap: SummariserWrapper | None, ledger: str | None = None
     ) -> None:
         from ..pipeline import Summariser
 
-        self.ledger = ledger
+        self.ledger: Any = None
+        if ledger is not None:  # by name: a handle among the arguments would pin them in the object store
+            import ray
+
+            with contextlib.suppress(Exception):
+                self.ledger = ray.get_actor(ledger)
         self.error: dict[str, Any] | None = None
         self.opened: OpenBackend | None = None
         started = time.perf_counter()
@@ -158,6 +163,7 @@ class BriefActor:
             "prompt_version": self.prompt_version,
             "pid": os.getpid(),
             "load_seconds": round(self.load_seconds, 3),
+            "ledger": self.ledger is not None,
         }
 
     async def brief(self, item_id: str, article: Article, token: str = "") -> tuple[str, Any]:
@@ -275,9 +281,10 @@ class RayExecutor:
             max_task_retries=0,  # the executor retries an item itself, once, on another actor
             max_concurrency=self.per_actor,
         )
-        self.ledger = self.ray.remote(StartLedger).options(num_cpus=0).remote()
+        name = f"summariser-ledger-{os.getpid()}-{id(self):x}"
+        self.ledger = self.ray.remote(StartLedger).options(num_cpus=0, name=name).remote()
         wrap = self.options.wrap_summariser
-        self.actors = [actor_class.remote(self.settings, self.run_id, wrap, self.ledger) for _ in range(n)]
+        self.actors = [actor_class.remote(self.settings, self.run_id, wrap, name) for _ in range(n)]
         self.in_flight = [0] * n
         self.up, self.dead = [True] * n, [False] * n
         # The driver keeps twice the actors' capacity in hand: while an actor briefs, the driver has already

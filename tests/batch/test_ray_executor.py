@@ -97,8 +97,11 @@ def test_forty_articles_brief_as_locally_and_a_resumed_run_redoes_nothing(
     folder = write(tmp_path / "in", {f"report-{i:02d}.txt": make_report(i, seed=13) for i in range(40)})
     settings = extractive(tmp_path)
     local = run(settings, [str(folder)], tmp_path / "local")
-    remote = run(settings, [str(folder)], tmp_path / "ray", executor="ray", ray=ray_options())
+    runner = BatchRunner(settings, tmp_path / "ray", runlog=False, executor="ray", ray=ray_options())
+    remote = runner.run(collect_inputs([str(folder)]))
     assert (local.done, remote.done, remote.failed) == (40, 40, 0)
+    ready = runner.executor.ready_info  # type: ignore[attr-defined]
+    assert len(ready) == 2 and all(r["ledger"] and r["error"] is None for r in ready)
     assert briefs(tmp_path / "ray") == briefs(tmp_path / "local")
     assert len(briefs(tmp_path / "ray")) == 40
     assert manifest(tmp_path / "ray") == manifest(tmp_path / "local")
