@@ -164,7 +164,7 @@ def _roundtrip_ms(ray: Any, calls: int = 300) -> float:
     """One actor call and its answer, one at a time (what each item pays on top of its brief)."""
     import asyncio
 
-    from summariser.batch.ray_executor import BriefActor
+    from summariser.batch.ray_actor import BriefActor
     from summariser.settings import Settings
 
     actor = ray.remote(BriefActor).remote(Settings(model="extractive"), "-", None)

@@ -29,32 +29,30 @@ Needs Ray (``pip install 'summariser[ray]'``); without it ``RayExecutor`` raises
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import itertools
 import logging
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.registry import OpenBackend, backend_class, open_backend
-from ..errors import ConfigError, SummariserError
+from ..backends.registry import OpenBackend, backend_class
+from ..errors import ConfigError
 from ..load import Article
 from ..schema.brief import IncidentBrief
 from ..settings import Settings
-from ..store.runlog import RunLog, current_item
-from .executor import WorkerLostError, prompt_version_of
-from .many import brief_call
+from ..store.runlog import RunLog
+from .executor import WorkerLostError
+from .ray_actor import BriefActor, RemoteItemError, StartLedger, SummariserWrapper, error_from
 
 __all__ = ["LOCAL_OBJECT_STORE_BYTES", "MAX_RESTARTS", "RayExecutor", "RayOptions", "RemoteItemError"]
 
-MAX_RESTARTS = 3  # per actor: a process that keeps dying is given up on (its items fail, the run goes on)
+MAX_RESTARTS = 100  # per actor: a process that keeps dying is given up on (its items go to the others)
+DEAD_ANSWERS = 10  # "died" answers in a row (0.5 s apart) before an actor counts as gone for good
 MAX_SENDS = 8  # submissions of one item that failed before an actor started it, at most
 REVIVE_SECONDS = 300.0  # how long a restarting actor may take to come back before it counts as dead
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024  # articles and briefs are small; the default is 30% of RAM
-SummariserWrapper = Callable[[Any], Any]
 
 
 @dataclass
@@ -68,123 +66,6 @@ class RayOptions:
     actors: int | None = None
     wrap_summariser: SummariserWrapper | None = None
     init_kwargs: dict[str, Any] = field(default_factory=dict)
-
-
-class RemoteItemError(Exception):
-    """An unexpected (non-summariser) exception raised inside an actor; subclassed per type name."""
-
-
-_remote_types: dict[str, type[RemoteItemError]] = {}
-
-
-def _failure(exc: BaseException) -> dict[str, Any]:
-    """What crosses back to the driver for an item that failed in an actor (exceptions may not pickle)."""
-    if isinstance(exc, SummariserError):
-        return {"type": type(exc).__name__, "summariser": True, "message": exc.message, "hint": exc.hint}
-    return {"type": type(exc).__name__, "summariser": False, "message": str(exc) or repr(exc), "hint": None}
-
-
-def _exception(failure: dict[str, Any]) -> Exception:
-    """The driver-side exception for ``_failure(exc)``: the same type name, message and hint."""
-    from .. import errors
-
-    name = str(failure["type"])
-    if failure.get("summariser"):
-        cls = getattr(errors, name, None)
-        if isinstance(cls, type) and issubclass(cls, SummariserError):
-            return cls(failure["message"], hint=failure["hint"])
-        return _remote_type(name)(failure["message"] + (f" ({failure['hint']})" if failure["hint"] else ""))
-    return _remote_type(name)(failure["message"])
-
-
-def _remote_type(name: str) -> type[RemoteItemError]:
-    if name not in _remote_types:
-        _remote_types[name] = type(name, (RemoteItemError,), {"__module__": __name__})
-    return _remote_types[name]
-
-
-class StartLedger:
-    """A tiny actor beside the driver: which submissions an actor had started when its process died.
-
-    A submission that fails before its actor started it (sent to a process already dead, or restarting)
-    is not an attempt; one that had started is. Keeps the last ``KEEP`` tokens (far more than in flight).
-    """
-
-    KEEP = 100_000
-
-    def __init__(self) -> None:
-        self.order: collections.deque[str] = collections.deque()
-        self.marked: set[str] = set()
-
-    def mark(self, token: str) -> None:
-        self.order.append(token)
-        self.marked.add(token)
-        if len(self.order) > self.KEEP:
-            self.marked.discard(self.order.popleft())
-
-    def started(self, token: str) -> bool:
-        return token in self.marked
-
-
-class BriefActor:
-    """One Ray actor: one ``Summariser`` (spaCy and the model loaded once), briefing the items sent to it."""
-
-    def __init__(
-        self, settings: Settings, run_id: str, wrap: SummariserWrapper | None, ledger: str | None = None
-    ) -> None:
-        from ..pipeline import Summariser
-
-        self.ledger: Any = None
-        if ledger is not None:  # by name: a handle among the arguments would pin them in the object store
-            import ray
-
-            with contextlib.suppress(Exception):
-                self.ledger = ray.get_actor(ledger)
-        self.error: dict[str, Any] | None = None
-        self.opened: OpenBackend | None = None
-        started = time.perf_counter()
-        try:  # the calls are logged under the driver's run (which the driver starts and finishes)
-            joined = run_id if run_id != "-" else None
-            self.opened = open_backend(settings, command="batch", runlog=joined is not None, run_id=joined)
-            summariser = Summariser(settings, backend=self.opened)
-            self._brief = brief_call(wrap(summariser) if wrap is not None else summariser)
-            from ..extract.nlp import get_nlp
-
-            get_nlp()
-            self.prompt_version = prompt_version_of(self.opened.backend)
-        except Exception as exc:  # reported by ready(): the driver turns it into the same error as locally
-            self.error = _failure(exc)
-            self.prompt_version = "none"
-        self.load_seconds = time.perf_counter() - started
-
-    def ready(self) -> dict[str, Any]:
-        return {
-            "error": self.error,
-            "prompt_version": self.prompt_version,
-            "pid": os.getpid(),
-            "load_seconds": round(self.load_seconds, 3),
-            "ledger": self.ledger is not None,
-        }
-
-    async def brief(self, item_id: str, article: Article, token: str = "") -> tuple[str, Any]:
-        if self.ledger is not None and token:
-            with contextlib.suppress(Exception):  # without the ledger the driver counts it as started
-                await self.ledger.mark.remote(token)
-        item = current_item.set(item_id)
-        try:
-            return "ok", await self._brief(article)
-        except Exception as exc:  # one item's failure is returned, never kills the actor
-            return "error", _failure(exc)
-        finally:
-            current_item.reset(item)
-
-    def cache_counts(self) -> tuple[int, int] | None:
-        """Response-cache hits and misses of this actor's backend (None: no cache)."""
-        return None if self.opened is None or self.opened.cache is None else self.opened.cache_counts()
-
-    async def close(self) -> None:
-        if self.opened is not None:
-            await self.opened.aclose()
 
 
 def _import_ray() -> Any:
@@ -295,7 +176,7 @@ class RayExecutor:
         self.ready_info = list(await asyncio.gather(*(a.ready.remote() for a in self.actors)))
         for info in self.ready_info:
             if info["error"] is not None:
-                error = _exception(info["error"])
+                error = error_from(info["error"])
                 await self.close()
                 raise error
         self.prompt_version = self.ready_info[0]["prompt_version"]
@@ -335,15 +216,20 @@ class RayExecutor:
         from ray.exceptions import ActorDiedError, ActorUnavailableError
 
         deadline = time.monotonic() + REVIVE_SECONDS
-        alive = False
+        alive, died = False, 0
         while time.monotonic() < deadline:
             try:
                 info = await self.actors[i].ready.remote()
-            except ActorUnavailableError:  # still restarting
+            except ActorUnavailableError:  # restarting
+                died = 0
                 await asyncio.sleep(0.2)
                 continue
-            except ActorDiedError:  # restarts used up
-                break
+            except ActorDiedError:  # restarts used up, or Ray has not yet noticed the death: ask again
+                died += 1
+                if died >= DEAD_ANSWERS:
+                    break
+                await asyncio.sleep(0.5)
+                continue
             alive = info["error"] is None
             break
         async with self._changed:
@@ -376,7 +262,7 @@ class RayExecutor:
             finally:
                 await self._give_back(i)
             if status == "error":
-                raise _exception(value)
+                raise error_from(value)
             brief: IncidentBrief = value
             return brief
         reason = type(lost).__name__ if lost is not None else "unknown"
