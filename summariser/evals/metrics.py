@@ -14,7 +14,11 @@ are 1.0, and an empty side against a non-empty one scores 0.0.
 - ``event_type``: ``accuracy``, ``sub_type_accuracy`` (when the key has a sub-type); labels.
 - ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching.
 - ``perpetrators``: P/R/F1 and ``certainty_accuracy`` on matched perpetrators whose key gives one.
-- ``time``: ``date_accuracy`` and ``text_accuracy`` (token F1 >= 0.5) when the key gives them.
+- ``time``: ``date_accuracy``, ``date_within_1d`` (at most one day off) and ``text_accuracy`` (token F1
+  >= 0.5) when the key gives them.
+- ``toll``: ``killed_accuracy`` / ``injured_accuracy`` when the key gives ``toll``: the brief's toll
+  (``brief_toll``: the figure marked ``toll``, plus suspects' casualties counted apart; no figure is 0)
+  equals the key's.
 - ``casualties``: per category, ``exact_*`` (same number or range), ``*`` (within ``tolerance``,
   default 10%), ``range_*`` (intervals overlap; "at least n" is [n, inf), "up to n" [0, n], "about n"
   n +- tolerance); ``missing``/``invented`` counts (tolerance matching); ``reporter_accuracy`` and
@@ -41,7 +45,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from ..align import Aligner
-from ..brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
+from ..brief import Alignment, CasualtyCategory, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
 from .freetext import NUMBERS, coverage, rouge
 from .matching import (
     NAME_THRESHOLD,
@@ -70,7 +74,9 @@ __all__ = [
     "SourcesEvaluator",
     "SummaryEvaluator",
     "TimeEvaluator",
+    "TollEvaluator",
     "aligner_for",
+    "brief_toll",
     "default_evaluators",
     "quote_is_verbatim",
 ]
@@ -197,8 +203,43 @@ class TimeEvaluator:
         res, gold, pred = FieldResult(), case.golden.time, brief.event.time
         if gold.date is not None:
             res.rate("time.date_accuracy", float(pred.date == gold.date), 1)
+            near = pred.date is not None and abs((pred.date - gold.date).days) <= 1
+            res.rate("time.date_within_1d", float(near), 1)
         if gold.text:
             res.rate("time.text_accuracy", float(token_f1(pred.text or "", gold.text) >= 0.5), 1)
+        return res
+
+
+def _figure_value(c: CasualtyFigure) -> int:
+    if c.count is not None:
+        return c.count
+    return c.count_min if c.count_min is not None else c.count_max or 0
+
+
+_SUSPECT_WORDS = re.compile(r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?)\b", re.I)
+
+
+def brief_toll(brief: IncidentBrief, category: CasualtyCategory) -> int:
+    """The brief's toll of ``category``: its figures marked ``toll`` (one, or the parts of one event) plus
+    the suspects' figures counted apart, unless the toll's victims already include them (GVA counts a
+    suspect killed as a death); a brief with no such figure says 0."""
+    figures = [c for c in brief.casualties if c.category == category]
+    toll = [c for c in figures if c.toll]
+    if any(_SUSPECT_WORDS.search(c.victims or "") for c in toll):
+        return sum(map(_figure_value, toll))  # "four dead, including the gunman"
+    return sum(map(_figure_value, toll)) + sum(_figure_value(c) for c in figures if c.suspects and not c.toll)
+
+
+class TollEvaluator:
+    name = "toll"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, gold = FieldResult(), case.golden.toll
+        wanted = ((CasualtyCategory.KILLED, gold.killed), (CasualtyCategory.INJURED, gold.injured))
+        for category, want in wanted:
+            if want is not None:
+                got = brief_toll(brief, category)
+                res.rate(f"toll.{category.value}_accuracy", float(got == want), 1)
         return res
 
 
@@ -428,6 +469,7 @@ def default_evaluators(*, tolerance: float = 0.1, min_token_f1: float = 0.5) -> 
         LocationsEvaluator(),
         TimeEvaluator(),
         CasualtiesEvaluator(tolerance),
+        TollEvaluator(),
         PerpetratorsEvaluator(),
         ActorsEvaluator(),
         QuotesEvaluator(min_token_f1),

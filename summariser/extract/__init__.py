@@ -31,6 +31,7 @@ from ..draft import (
 from ..taxonomy import EventType
 from .actors import build_actors
 from .casualties import find_casualties, find_discrepancies
+from .casualty_phrases import phrase_figures
 from .diplomacy import find_next_steps, find_positions, find_processes
 from .events import classify, event_sentences
 from .lead import Facts, description, find_time, headline, summary_sentences
@@ -38,9 +39,10 @@ from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
-from .reporters import figure_reporter
+from .reporters import Reporter, figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
+from .toll import mark_toll
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -61,10 +63,9 @@ def _first(spans: list[Span], text: str, name: str) -> list[Span]:
 
 def extract(text: str, *, published: dt.date | None = None) -> Draft:
     """Read ``text`` with rules and spaCy and return a ``Draft`` with every field filled where the article
-    allows. ``published`` is accepted for symmetry with the pipeline; dates are resolved by the lead stage.
+    allows. ``published`` tells figures of this event from dated earlier ones and resolves relative days.
     """
-    del published  # the time is kept as written; resolving it to a date is the pipeline's job
-    return _draft(analyse(text))
+    return _draft(analyse(text), published)
 
 
 def extract_many(texts: list[str]) -> list[Draft]:
@@ -72,7 +73,7 @@ def extract_many(texts: list[str]) -> list[Draft]:
     return [_draft(an) for an in analyse_many(texts)]
 
 
-def _draft(an: Analysis) -> Draft:
+def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     text = an.text
     raw_quotes = find_quotes(text, speech=lambda s, e: in_reported_speech(an, s, e))
     an.quoted = [r for q in raw_quotes for r in q.ranges()]
@@ -87,9 +88,12 @@ def _draft(an: Analysis) -> Draft:
     places = event_places(an, pset, venue_sents, venue=diplomatic)
     perps = find_perpetrators(an, actors)
     pronoun = functools.partial(pronoun_referent, an, actors)
-    figures = find_casualties(
-        an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e, pronoun=pronoun)
-    )
+
+    def figure_reporter_of(s: int, e: int) -> Reporter | None:
+        return figure_reporter(an, actors, s, e, pronoun=pronoun)
+
+    figures = find_casualties(an, citations, reporter=figure_reporter_of)
+    figures = mark_toll(an, figures + phrase_figures(an, figures, reporter=figure_reporter_of), published)
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
@@ -139,6 +143,7 @@ def _draft(an: Analysis) -> Draft:
             reported_by=f.reported_by,
         )
         dc.with_spans((n.start, n.end))
+        dc._toll, dc._suspects = f.toll, f.suspects
         casualties.append(dc)
 
     discrepancies = []

@@ -58,7 +58,6 @@ def _locative(text: str, start: int) -> bool:
     return _LOCATIVE.search(text, max(0, start - 20), start) is not None
 
 
-
 @functools.lru_cache(maxsize=4096)
 def skeleton(name: str) -> str:
     """A spelling-tolerant key: Arabic article and vowels dropped, doubled letters collapsed."""

@@ -220,7 +220,7 @@ def test_event_type_time_and_perpetrator_certainty() -> None:
     assert p.scores["perpetrators.f1"] == 1.0 and p.scores["perpetrators.certainty_accuracy"] == 0.0
     assert p.labels["perpetrators.certainty"] == [("suspected", "confirmed")]
     t = TimeEvaluator().evaluate(c, b).scores
-    assert t == {"time.date_accuracy": 0.0, "time.text_accuracy": 0.0}
+    assert t == {"time.date_accuracy": 0.0, "time.date_within_1d": 0.0, "time.text_accuracy": 0.0}
 
 
 def test_discrepancies_match_field_and_values() -> None:
