@@ -37,12 +37,14 @@ from .events import classify, event_sentences
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
+from .place_rank import find_anchors, rank_places
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
 from .reporters import Reporter, figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
 from .toll import mark_toll
+from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -86,6 +88,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     diplomatic = guess.type is EventType.DIPLOMATIC
     venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
     places = event_places(an, pset, venue_sents, venue=diplomatic)
+    places = rank_places(an, places, [] if diplomatic else find_anchors(an))
     perps = find_perpetrators(an, actors)
     pronoun = functools.partial(pronoun_referent, an, actors)
 
@@ -98,7 +101,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
     steps = find_next_steps(an, actors)
-    time = find_time(an, ev_sents)
+    time = find_event_time(an) or find_time(an, ev_sents)
     facts = Facts(guess, places, perps, figures, time[0] if time else None)
 
     quotes: list[DraftQuote] = []
@@ -112,6 +115,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     locations = []
     for p in places:
         loc = DraftLocation(name=p.name, aliases=p.aliases, region=p.region, country=p.country)
+        loc._kind, loc._city, loc._secondary = p.kind, p.city, p.secondary
         loc.with_spans(*_first([(m.start, m.end) for m in p.mentions], text, p.name))
         locations.append(loc)
 

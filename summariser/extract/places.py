@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..brief import PlaceKind
 from .gazetteer import ADJECTIVAL, DEMONYMS, country_of
 from .nlp import Analysis, Mention
 
@@ -87,6 +88,9 @@ class Place:
     country: str | None = None
     region: str | None = None
     is_country: bool = False
+    kind: PlaceKind = PlaceKind.OTHER
+    city: str | None = None  # the city a neighbourhood, street or site is in
+    secondary: bool = False  # a hospital, a street, another incident's place
 
     @property
     def aliases(self) -> list[str]:
