@@ -43,7 +43,7 @@ from .quotes import find_quotes, in_reported_speech
 from .reporters import Reporter, figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
-from .toll import mark_toll
+from .toll import mark_toll, one_per_reporter
 from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
@@ -97,6 +97,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
 
     figures = find_casualties(an, citations, reporter=figure_reporter_of)
     figures = mark_toll(an, figures + phrase_figures(an, figures, reporter=figure_reporter_of), published)
+    figures = one_per_reporter(figures)
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]

@@ -235,6 +235,8 @@ def _skip(text: str, num: NumberPhrase) -> bool:
         return True
     if _MONTH_BEFORE.search(text, max(0, num.start - 12), num.start):
         return True  # a day of the month ("March 18")
+    if re.search(r"\b(?:no|not)\s+$", text[max(0, num.start - 5) : num.start], re.IGNORECASE):
+        return True  # "no one was injured"
     vague = num.as_written.lower() in ("one", "a few", "several")
     after_verb = re.search(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$", text[: num.start])
     fired = re.search(

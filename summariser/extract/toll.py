@@ -26,7 +26,7 @@ from .casualties import Figure
 from .nlp import Analysis
 from .numbers import NumberPhrase
 
-__all__ = ["mark_toll"]
+__all__ = ["mark_toll", "one_per_reporter"]
 
 _SUSPECT = re.compile(
     r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?|robbers?|intruders?)\b", re.I
@@ -194,3 +194,36 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
             for f in unit:
                 f.toll = True
     return out
+
+
+def _same_claim(a: Figure, b: Figure) -> bool:
+    na, nb = a.number, b.number
+    same_number = (na.count, na.count_min, na.count_max, na.qualifier) == (
+        nb.count,
+        nb.count_min,
+        nb.count_max,
+        nb.qualifier,
+    )
+    victims = a.victims is None or b.victims is None or a.victims.lower() == b.victims.lower()
+    reporter = (a.reported_by or "").lower() == (b.reported_by or "").lower() or not (
+        a.reported_by and b.reported_by
+    )
+    flags = (a.cumulative, a.subset, a.suspects, a.hit) == (b.cumulative, b.subset, b.suspects, b.hit)
+    return a.category is b.category and same_number and victims and reporter and flags
+
+
+def one_per_reporter(figures: list[Figure]) -> list[Figure]:
+    """One figure per claim: the headline's "one dead" and the lead's "one man dead" are one figure (the
+    fuller one: with its victims and reporter), marked toll when either was."""
+    kept: list[Figure] = []
+    for f in figures:
+        twin = next((k for k in kept if _same_claim(k, f)), None)
+        if twin is None:
+            kept.append(f)
+            continue
+        if (f.victims and not twin.victims) or (f.reported_by and not twin.reported_by):
+            f.toll = f.toll or twin.toll
+            kept[kept.index(twin)] = f
+        else:
+            twin.toll = twin.toll or f.toll
+    return kept

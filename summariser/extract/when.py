@@ -23,7 +23,8 @@ _MONTH = (
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 TIME_EXPRESSION = re.compile(
-    rf"\b(?:(?:early|late|on|last|this)\s+)?(?:(?:early|late)\s+)?{_DAY}(?:,?\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"\b(?:(?:early|late|last|this|before\s+dawn|after\s+dark|shortly\s+after\s+midnight)\s+)?(?:on\s+)?"
+    rf"(?:(?:early|late)\s+)?{_DAY}(?:,?\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"(?:,\s+\d{{4}})?)?(?:\s+{_PART})?\b"
     rf"|\b(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+\d{{4}})?\b"
     r"|\b(?:last\s+night|yesterday(?:\s+" + _PART + r")?|overnight|early\s+(?:this\s+)?morning|this\s+morning"
@@ -35,12 +36,14 @@ _STAMP = re.compile(
 )
 _EVENT = re.compile(
     r"\b(?:shot|shooting|shootings|killed|killing|dead|died|wounded|injured|hurt|opened fire|fired|gunfire|"
-    r"happened|occurred|took place|slain|stabbed|found|homicide|murder(?:ed)?|responded|attack(?:ed)?)\b",
+    r"happened|occurred|took place|slain|stabbed|found|homicide|murder(?:ed)?|responded|attack(?:ed)?|"
+    r"strikes?|bomb(?:ing|ed)?|blast|explosion|clash(?:es)?|fighting|riot(?:ing)?|protest(?:ers|ed)?|raid)\b",
     re.I,
 )
 _LATER_STEP = re.compile(
     r"\b(?:arraign\w*|court|hearing|sentenc\w*|charged|indicted|jury|trial|appeared|bond|arrested|custody|"
-    r"booked|released|identified|funeral|vigil|convicted|pleaded|surrendered|named|update[ds]?)\b",
+    r"booked|released|identified|funeral|vigil|convicted|pleaded|surrendered|named|update[ds]?|denied|"
+    r"denies|blamed|condemned|claimed)\b",
     re.I,
 )
 _SAID = re.compile(r"\b(?:said|says|announced|reported|told|confirmed|released|tweeted)\s*$", re.I)
@@ -53,10 +56,10 @@ def _stamped(text: str, start: int) -> bool:
 
 
 def _dateline(text: str, start: int) -> bool:
-    """'INDIANAPOLIS, Ind. (Feb. 20, 2014) —': the report's own date."""
+    """'INDIANAPOLIS, Ind. (Feb. 20, 2014) —', 'KYIV, Ukraine, March 3 (Reuters) -': the report's own date."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
-    return bool(re.fullmatch(r"\s*[A-Z][A-Z .,'’-]*(?:,\s*[\w.]+(?:\s[\w.]+)?)?\s*\(", before))
+    return bool(re.fullmatch(r"\s*[A-Z][A-Z .'’-]*,[^\n(—–]{0,40}?,?\s*\(?", before))
 
 
 def _rank(an: Analysis, start: int, end: int) -> int:
