@@ -43,6 +43,7 @@ from .quotes import find_quotes, in_reported_speech
 from .reporters import Reporter, figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
+from .suspects import find_suspects, merge_perpetrators
 from .toll import mark_toll, one_per_reporter
 from .when import find_event_time
 
@@ -89,7 +90,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
     places = event_places(an, pset, venue_sents, venue=diplomatic)
     places = rank_places(an, places, [] if diplomatic else find_anchors(an))
-    perps = find_perpetrators(an, actors)
+    perps = merge_perpetrators(find_perpetrators(an, actors), find_suspects(an, actors))
     pronoun = functools.partial(pronoun_referent, an, actors)
 
     def figure_reporter_of(s: int, e: int) -> Reporter | None:

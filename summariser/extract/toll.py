@@ -214,16 +214,13 @@ def _same_claim(a: Figure, b: Figure) -> bool:
 
 def one_per_reporter(figures: list[Figure]) -> list[Figure]:
     """One figure per claim: the headline's "one dead" and the lead's "one man dead" are one figure (the
-    fuller one: with its victims and reporter), marked toll when either was."""
+    first statement, with the victims the later one names), marked toll when either was."""
     kept: list[Figure] = []
     for f in figures:
         twin = next((k for k in kept if _same_claim(k, f)), None)
         if twin is None:
             kept.append(f)
             continue
-        if (f.victims and not twin.victims) or (f.reported_by and not twin.reported_by):
-            f.toll = f.toll or twin.toll
-            kept[kept.index(twin)] = f
-        else:
-            twin.toll = twin.toll or f.toll
+        twin.toll = twin.toll or f.toll
+        twin.victims = twin.victims or f.victims
     return kept
