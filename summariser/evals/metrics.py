@@ -44,8 +44,16 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from ..align import Aligner
-from ..brief import Alignment, CasualtyCategory, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
+from ..grounding.align import Aligner
+from ..schema.brief import (
+    Alignment,
+    CasualtyCategory,
+    CasualtyFigure,
+    Discrepancy,
+    IncidentBrief,
+    Qualifier,
+    Quote,
+)
 from .freetext import NUMBERS, coverage, rouge
 from .matching import (
     NAME_THRESHOLD,

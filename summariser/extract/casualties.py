@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..brief import CasualtyCategory, Qualifier
+from ..schema.brief import CasualtyCategory, Qualifier
 from .nlp import Analysis
 from .numbers import NumberPhrase, find_numbers
 from .reporters import Reporter, clause_at
@@ -119,7 +119,8 @@ _VICTIM_CUT = re.compile(
 
 
 _KILLED_VERB = re.compile(
-    rf"(?:{_SHOT_KILLED}|fatally)$|(?:the )?(?:homicides|murders|killings|slayings|shooting deaths) of$|murder|fatally shot|shot and killed",
+    rf"(?:{_SHOT_KILLED}|fatally)$|(?:the )?(?:homicides|murders|killings|slayings|shooting deaths) of$"
+    r"|murder|fatally shot|shot and killed",
     re.IGNORECASE,
 )
 _INJURED_VERB = re.compile(rf"(?:{_SHOT_INJURED})$|shot and wounded$", re.IGNORECASE)

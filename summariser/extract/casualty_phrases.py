@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..brief import CasualtyCategory, Qualifier
+from ..schema.brief import CasualtyCategory, Qualifier
 from .casualties import _CUMULATIVE, Figure
 from .nlp import Analysis
 from .numbers import NumberPhrase
@@ -90,7 +90,8 @@ _KILLED_LIST = re.compile(
 )
 _POSSESSED = rf"(?:his|her|their|a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON}"
 _KILLED_ONE = re.compile(
-    rf"\b(?:(?:fatally shot|shot and killed|killed|murdered|killing|stabbed to death)\s+(?P<who>{_POSSESSED})\b"
+    r"\b(?:(?:fatally shot|shot and killed|killed|murdered|killing|stabbed to death)\s+"
+    rf"(?P<who>{_POSSESSED})\b"
     rf"|shot\s+(?P<who2>{_POSSESSED})\s+(?:to death|dead)\b)",
     re.IGNORECASE,
 )
@@ -191,8 +192,8 @@ def phrase_figures(
             continue
         parts = [p for p in re.split(r",\s+|,?\s+and\s+", m.group("who")) if p.strip()]
         cat, hit = _hurt(m.group("v"))
-        victims = _victim_words(m.group("who")) if len(parts) == 1 else None
-        out.append(_figure(an, cat, s, e, len(parts), victims, reporter, hit=hit))
+        described = _victim_words(m.group("who")) if len(parts) == 1 else None
+        out.append(_figure(an, cat, s, e, len(parts), described, reporter, hit=hit))
         taken.append((s, e))
     for m in _KILLING_PRONOUN.finditer(text):
         s, e = m.start("who"), m.end("who")

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..brief import PlaceKind
+from ..schema.brief import PlaceKind
 from .gazetteer import country_of
 from .nlp import Analysis, Mention
 from .places import Place
@@ -58,10 +58,63 @@ _POLICE = re.compile(
     r"[Mm]ayor|[Dd]etectives|officers)\b"
 )
 _NOT_PLACE = frozenset(
-    "the a an police update breaking video photos watch caption related more news local sheriff state "
-    "county city north south east west northeast northwest southeast southwest downtown metro "
-    "sunday monday tuesday wednesday thursday friday saturday january february march april may june july "
-    "august september october november december man woman teen boy girl suspect officials authorities".split()
+    [
+        "the",
+        "a",
+        "an",
+        "police",
+        "update",
+        "breaking",
+        "video",
+        "photos",
+        "watch",
+        "caption",
+        "related",
+        "more",
+        "news",
+        "local",
+        "sheriff",
+        "state",
+        "county",
+        "city",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "downtown",
+        "metro",
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "man",
+        "woman",
+        "teen",
+        "boy",
+        "girl",
+        "suspect",
+        "officials",
+        "authorities",
+    ]
 )
 
 
@@ -114,7 +167,7 @@ def city_info(name: str, state: str | None = None) -> tuple[str | None, str | No
         found = same or found
         if not same:
             return state, "United States" if state in _gazetteer()[1].values() else None
-    pop, region, country = max(found)
+    _, region, country = max(found)
     return region or None, _country_name(country)
 
 
@@ -150,7 +203,7 @@ def _dateline(an: Analysis) -> Anchor | None:
     for m in _DATELINE.finditer(text, 0, min(limit, 2000)):
         written = m.group("city").strip(" .")
         name = _title(written)
-        if len(name) < 3 or not _plausible(name) or state_name(name) and not city_info(name):
+        if len(name) < 3 or not _plausible(name) or (state_name(name) and not city_info(name)):
             continue
         if written.isupper() is False:
             continue
@@ -167,7 +220,8 @@ def _dateline(an: Analysis) -> Anchor | None:
 def _headline(an: Analysis) -> Anchor | None:
     text = an.text
     end = text.find("\n")
-    end = end if end > 0 else min(len(text), 200)
+    if not 0 < end <= 200:
+        return None  # no headline line: the text starts with its body
     head = text[:end]
     for m in [*_HEADLINE_LEAD.finditer(head), *_HEADLINE_IN.finditer(head)]:
         name = m.group("place").rstrip(".,:")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..brief import PlaceKind
+from ..schema.brief import PlaceKind
 from .gazetteer import ADJECTIVAL, DEMONYMS, country_of
 from .nlp import Analysis, Mention
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..brief import ActorKind, Certainty
+from ..schema.brief import ActorKind, Certainty
 from .actors import ActorIndex
 from .nlp import Analysis
 from .perpetrators import Perp
@@ -46,7 +46,8 @@ _VERB_CERTAINTY = [
         Certainty.CHARGED,
     ),
     (
-        r"arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|turned (?:him|her)self in"
+        r"arrested|booked|taken into custody|in custody|detained|apprehended|surrendered"
+        r"|turned (?:him|her)self in"
         r"|identified as|named as|wanted|sought|being sought|a suspect|the suspect|a person of interest",
         Certainty.SUSPECTED,
     ),
@@ -55,7 +56,8 @@ _PASSIVE = re.compile(
     _NAME
     + _AFTER_NAME
     + r"\s+(?:(?:was|has been|had been|is|were|have been|remains?)\s+)?(?:later\s+|also\s+|now\s+)?"
-    r"(?P<verb>convicted|sentenced|found guilty|pleaded guilty|pled guilty|charged|indicted|arraigned|accused|"
+    r"(?P<verb>convicted|sentenced|found guilty|pleaded guilty|pled guilty|charged|indicted|arraigned|"
+    r"accused|"
     r"facing|faces|arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|"
     r"turned (?:him|her)self in|identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
     r"wanted|being sought|a suspect|the suspect|a person of interest|being held|held on|held without|"
@@ -88,7 +90,8 @@ _HEDGED = re.compile(
     r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
 )
 _SAYER = re.compile(
-    r"\b(?:according to|said|say|says|told)\s+(?P<who>(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,4}?(?:police|[Pp]olice|"
+    r"\b(?:according to|said|say|says|told)\s+"
+    r"(?P<who>(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,4}?(?:police|[Pp]olice|"
     r"authorities|prosecutors|officials|deputies|investigators|detectives|Sheriff's Office|sheriff|"
     r"District Attorney|State Police|[A-Z]\w*PD))\b"
     r"|\b(?P<who2>(?:[A-Z][\w'’]*\s+){0,4}?(?:[Pp]olice|[Aa]uthorities|[Pp]rosecutors|[Oo]fficials|[Dd]eputies|"
@@ -254,9 +257,10 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
     for name, span, certainty in _near_process(an, actors):
         add(name, span, certainty, _sayer(an, span[0]))
     if not found:
-        m = _UNNAMED.search(text)
-        if m is not None and not an.in_quote(m.start()):
-            add(m.group("name"), (m.start("name"), m.end("name")), Certainty.CONFIRMED, _sayer(an, m.start()))
+        unnamed = _UNNAMED.search(text)
+        if unnamed is not None and not an.in_quote(unnamed.start()):
+            span = (unnamed.start("name"), unnamed.end("name"))
+            add(unnamed.group("name"), span, Certainty.CONFIRMED, _sayer(an, unnamed.start()))
     return sorted(found.values(), key=lambda p: min(p.spans))
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from ..brief import CasualtyCategory, Qualifier
+from ..schema.brief import CasualtyCategory, Qualifier
 from .casualties import Figure
 from .nlp import Analysis
 from .numbers import NumberPhrase
@@ -36,7 +36,8 @@ _OTHER_EVENT = re.compile(
     r"April|May|June|July|August|September|October|November|December) (?:19|20)\d\d\b|\bearlier this year\b",
 )
 _SELF = re.compile(
-    r"\b(?:turn(?:ed|ing) the gun on (?:him|her)self|(?:killed|killing|fatally shot|fatally shooting) (?:him|her)self|"
+    r"\b(?:turn(?:ed|ing) the gun on (?:him|her)self"
+    r"|(?:killed|killing|fatally shot|fatally shooting) (?:him|her)self|"
     r"took (?:his|her) own life|taking (?:his|her) own life)",
     re.I,
 )
@@ -95,7 +96,7 @@ _PLACE_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:in|at)\s+(?P<place>[A-Z][\w.'â
 
 
 def _part_key(an: Analysis, f: Figure) -> str | None:
-    """What sets a part apart: its victims ("women", "a child") or its place ("4 in one town, 1 in another")."""
+    """What sets a part apart: its victims ("women", "a child") or its place ("4 in X, 1 in Y")."""
     if f.victims:
         return f.victims.lower()
     m = _PLACE_AFTER.match(an.text, f.number.end)
