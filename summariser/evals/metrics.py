@@ -12,7 +12,8 @@ recall = tp/golden and F1 = 2tp/(predicted+golden); with nothing predicted and n
 are 1.0, and an empty side against a non-empty one scores 0.0.
 
 - ``event_type``: ``accuracy``, ``sub_type_accuracy`` (when the key has a sub-type); labels.
-- ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching.
+- ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching (for locations, a place
+  marked ``secondary`` that the key does not list is not counted against precision).
 - ``perpetrators``: P/R/F1 and ``certainty_accuracy`` on matched perpetrators whose key gives one.
 - ``time``: ``date_accuracy``, ``date_within_1d`` (at most one day off) and ``text_accuracy`` (token F1
   >= 0.5) when the key gives them.
@@ -159,6 +160,10 @@ class _NamedList:
 
 
 class LocationsEvaluator(_NamedList):
+    """Recall over every place of the brief; precision over the places it gives as the event's own: a
+    place marked ``secondary`` (a hospital, a street, a place of another incident) claims no more than
+    that the article names it, so one the key does not list is no error."""
+
     name = "locations"
 
     def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
@@ -166,6 +171,18 @@ class LocationsEvaluator(_NamedList):
             [[x.name, *x.aliases] for x in brief.event.locations],
             [[x.name, *x.aliases] for x in case.golden.locations],
         )
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold = self.items(case, brief)
+        secondary = [x.secondary for x in brief.event.locations]
+        res = FieldResult()
+        pairs = match_entities(pred, gold, entity_similarity)
+        tp_primary = sum(1 for i, _, _ in pairs if not secondary[i])
+        n_primary = secondary.count(False)
+        # secondary places that matched the key count as claims too (they were right)
+        n_claimed = n_primary + (len(pairs) - tp_primary)
+        res.prf("locations.", len(pairs), n_claimed, len(gold))
+        return res
 
 
 class ActorsEvaluator(_NamedList):

@@ -89,7 +89,8 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     diplomatic = guess.type is EventType.DIPLOMATIC
     venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
     places = event_places(an, pset, venue_sents, venue=diplomatic)
-    places = rank_places(an, places, [] if diplomatic else find_anchors(an))
+    others = [p for p in pset.places if p not in places]
+    places = rank_places(an, places, [] if diplomatic else find_anchors(an), others)
     perps = merge_perpetrators(find_perpetrators(an, actors), find_suspects(an, actors))
     pronoun = functools.partial(pronoun_referent, an, actors)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..schema.brief import PlaceKind
 from .gazetteer import country_of
+from .events import VIOLENT
 from .nlp import Analysis, Mention
 from .places import Place
 
@@ -39,7 +40,8 @@ _STREET = re.compile(
 _SITE = re.compile(
     r"\b(?:Hospital|Medical Center|Center|Centre|School|Academy|College|University|Club|Church|Mosque|"
     r"Temple|Hall|Mall|Plaza|Park|Apartments|Motel|Hotel|Inn|Lounge|Bar|Station|Store|Market|Courthouse|"
-    r"Airport|Stadium|Complex|Market|Restaurant|Cafe|Lodge)$"
+    r"Airport|Airfield|Base|Stadium|Complex|Restaurant|[Rr]estaurant|Cafe|Café|Cafeteria|Cafetería|Lodge|"
+    r"Castle|Barracks|Embassy|Consulate|Prison|Jail)$|^(?:Cafe|Café|Cafetería|Cafeteria|Hotel|Camp)\s"
 )
 _HOSPITAL = re.compile(r"\b(?:Hospital|Medical Center|Health|Clinic|Trauma)\b")
 _REGION_WORD = re.compile(r"\b(?:County|Parish|Province|State|Region|District|Borough|Township)$")
@@ -345,10 +347,68 @@ def _place_of(an: Analysis, anchor: Anchor, out: list[Place]) -> Place:
     return home
 
 
-def rank_places(an: Analysis, places: list[Place], anchors: list[Anchor]) -> list[Place]:
+_MAX_SECONDARY = 8
+_NAMED_SITE = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s+(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|"
+    r"Lane|Drive|Airfield|Airport|Hospital|Hotel|[Rr]estaurant|[Cc]af[eé]|[Mm]arket|[Mm]osque|[Cc]hurch|School|"
+    r"Base|Castle|Barracks)\b"
+    r"|(?:Rue|Calle|Via|Avenida|Cafetería|Cafeteria|Café|Hotel)\s+(?:(?:de|del|la|le|du|des)\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
+)
+_SITE_NOT = re.compile(r"^(?:The|A|An|In|At|On|Near|By|From|To|After|Before|When|While)\s+")
+
+
+def _in_scope(an: Analysis, start: int, lead_end: int) -> bool:
+    """In the lead, or in a sentence about violence or its toll."""
+    if start < lead_end:
+        return True
+    s, e = an.sentence_at(start)
+    return VIOLENT.search(an.lower, s, e) is not None
+
+
+def _secondary_places(an: Analysis, chosen: list[Place], others: list[Place], lead_end: int) -> list[Place]:
+    """Other places the lead or a sentence about the violence names (countries, streets, the town victims
+    were taken to) and named sites ("the Central Hospital", "Cafe Rolando"), all secondary."""
+    text = an.text
+    names = {p.name.lower() for p in chosen}
+    out: list[Place] = []
+    for m in _NAMED_SITE.finditer(text):
+        s = m.start("name")
+        name = _SITE_NOT.sub("", m.group("name"))
+        s = m.end("name") - len(name)
+        if name.lower() in names or an.in_quote(s) or not _in_scope(an, s, lead_end) or len(name) < 5:
+            continue
+        place = Place(name, [Mention(name, "FAC", s, m.end("name"))], secondary=True)
+        place.kind = _kind(place)
+        out.append(place)
+        names.add(name.lower())
+    for p in others:
+        if p.name.lower() in names or not any(_in_scope(an, m.start, lead_end) for m in p.mentions):
+            continue
+        p.kind, p.secondary = _kind(p), True
+        out.append(p)
+        names.add(p.name.lower())
+    for m in an.mentions:
+        if (
+            m.label not in ("ORG", "FAC")
+            or m.start >= lead_end
+            or m.text.lower() in names
+            or an.in_quote(m.start)
+        ):
+            continue
+        if _SITE.search(m.text) and not any(c.isdigit() for c in m.text):
+            out.append(Place(m.text, [m], kind=PlaceKind.SITE, secondary=True))
+            names.add(m.text.lower())
+    return out[:_MAX_SECONDARY]
+
+
+def rank_places(
+    an: Analysis, places: list[Place], anchors: list[Anchor], others: list[Place] | None = None
+) -> list[Place]:
     """``places`` (the event's) in hierarchy order with kind, city and secondary set: the anchored places
     first (added when the rules had not chosen them), neighbourhoods, admin areas, then sites and streets
-    (secondary); a bare state abbreviation becomes the city's region, not a place of its own."""
+    (secondary); a bare state abbreviation becomes the city's region, not a place of its own. ``others``:
+    the article's other places, of which those the lead names are added last, as secondary."""
     out: list[Place] = []
     for p in places:
         p.kind = _kind(p)
@@ -369,4 +429,10 @@ def rank_places(an: Analysis, places: list[Place], anchors: list[Anchor]) -> lis
     order = {PlaceKind.CITY: 0, PlaceKind.NEIGHBOURHOOD: 1, PlaceKind.SITE: 2, PlaceKind.REGION: 3,
              PlaceKind.COUNTRY: 4, PlaceKind.STREET: 5, PlaceKind.OTHER: 6}  # fmt: skip
     rest = sorted(out, key=lambda p: (p.secondary, order[p.kind])) if anchors else out
-    return head + rest
+    lead_end = an.paragraphs[min(3, len(an.paragraphs) - 1)][1] if an.paragraphs else len(an.text)
+    extra = _secondary_places(an, head + rest, [p for p in others or [] if p not in out], lead_end)
+    if anchors:
+        for p in extra:
+            if p.kind is PlaceKind.REGION and state_name(p.name):
+                p.secondary = False  # the anchored city's state: part of its hierarchy
+    return head + rest + [p for p in extra if not (p.kind is PlaceKind.REGION and state_name(p.name))]
