@@ -33,6 +33,7 @@ from ..errors import EvalError
 from ..grounding.align import Aligner
 from ..schema.brief import (
     Actor,
+    CasualtyCategory,
     CasualtyFigure,
     Certainty,
     DiplomaticContext,
@@ -286,6 +287,15 @@ def golden_to_brief(case: Case) -> IncidentBrief:
         )
         for c in g.casualties
     ]
+    tolls = ((CasualtyCategory.KILLED, g.toll.killed), (CasualtyCategory.INJURED, g.toll.injured))
+    for category, want in tolls:
+        if not want:
+            continue  # none, or not scored: a brief without a figure says 0
+        same = next((c for c in casualties if c.category == category and c.count == want), None)
+        if same is None:
+            same = CasualtyFigure(category=category, count=want, as_written=str(want))
+            casualties.append(same)
+        same.toll = True
     diplomatic = DiplomaticContext(
         processes=[
             DiplomaticProcess(

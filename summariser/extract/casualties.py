@@ -10,6 +10,7 @@ discrepancy with a wounded count. "Detained in hospital" is not an arrest.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -260,6 +261,7 @@ def find_casualties(
     out: list[Figure] = []
     for sent_start, sent_end in an.sentences:
         found: list[Figure] = []
+        unassigned: list[NumberPhrase] = []
         numbers = [n for n in find_numbers(text, sent_start, sent_end, lower=an.lower) if not _skip(text, n)]
         for num in reversed(numbers):  # right to left: 'Three soldiers and dozens of insurgents were killed'
             subset = _SUBSET.match(text, num.end)
@@ -276,6 +278,7 @@ def find_casualties(
                         text[num.end : nxt.number.start].rsplit(" and ", 1)[0].rsplit(" or ", 1)[0]
                     )
             if category is None:
+                unassigned.append(num)
                 continue
             if (
                 subset
@@ -301,7 +304,24 @@ def find_casualties(
                 hit=hit,
             )
             found.append(fig)
-        out.extend(reversed(found))
+        found.extend(_placed_parts(text, unassigned, found))
+        out.extend(sorted(found, key=lambda f: f.number.start))
+    return out
+
+
+_PLACE_PART = re.compile(r"\s+(?:in|at|near)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*,?\s+(?:and\s+)?")
+
+
+def _placed_parts(text: str, numbers: list[NumberPhrase], found: list[Figure]) -> list[Figure]:
+    """'killing 4 in Harwick and 1 in Lowden': a bare number after a figure and its place is another part
+    of the same figure's category."""
+    out: list[Figure] = []
+    for num in sorted(numbers, key=lambda n: n.start):
+        earlier = [f for f in [*found, *out] if f.number.end <= num.start]
+        prev = max(earlier, key=lambda f: f.number.end, default=None)
+        if prev is None or not _PLACE_PART.fullmatch(text, prev.number.end, num.start):
+            continue
+        out.append(dataclasses.replace(prev, number=num, victims=None, toll=False))
     return out
 
 

@@ -23,7 +23,8 @@ _MULTIPLE_RE = re.compile(
     re.IGNORECASE,
 )
 _PERSON = (
-    r"(?:man|woman|men|women|person|boy|girl|teen|teenager|child|toddler|baby|infant|son|daughter|wife|"
+    r"(?:man|woman|men|women|person|boy|girl|teen|teenager|child|toddler|baby|infant|"
+    r"(?:step|grand)?(?:son|daughter|mother|father)|wife|"
     r"husband|mother|father|brother|sister|friend|girlfriend|boyfriend|neighbou?r|victim|grandmother|"
     r"grandfather|cousin|uncle|aunt|nephew|niece|roommate|officer|deputy|trooper|student|clerk|"
     r"customer|employee|driver|resident|youth|juvenile|security guard|guard|bystander|relative|"

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from ..schema.brief import PlaceKind
-from .gazetteer import country_of
 from .events import VIOLENT
+from .gazetteer import country_of
 from .nlp import Analysis, Mention
 from .places import Place
 
@@ -340,6 +340,8 @@ def _place_of(an: Analysis, anchor: Anchor, out: list[Place]) -> Place:
         )
     else:
         out.remove(home)
+        if home.name.isupper():
+            home.name = _body_spelling(an.text, anchor.name)
     home.kind = PlaceKind.REGION if _REGION_WORD.search(anchor.name) else PlaceKind.CITY
     home.region = home.region or anchor.region
     home.country = anchor.country or home.country

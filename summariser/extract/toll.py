@@ -47,7 +47,7 @@ _ASIDE = re.compile(
     r"(?:Caption|RELATED|Related|READ MORE|Read more|MORE|Video|VIDEO|Photos?|PHOTOS?|WATCH|Watch|See also)\b"
 )
 _INCLUDING_SUSPECT = re.compile(
-    r"^[^.;]{0,80}?\bincluding (?:the|a) (?:suspect|gunman|shooter|attacker|assailant)\b", re.I
+    r"[^.;]{0,80}?\bincluding (?:the|a) (?:suspect|gunman|shooter|attacker|assailant)\b", re.I
 )
 
 
