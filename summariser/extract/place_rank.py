@@ -374,13 +374,12 @@ def _secondary_places(an: Analysis, chosen: list[Place], others: list[Place], le
     text = an.text
     names = {p.name.lower() for p in chosen}
     out: list[Place] = []
-    for m in _NAMED_SITE.finditer(text):
-        s = m.start("name")
-        name = _SITE_NOT.sub("", m.group("name"))
-        s = m.end("name") - len(name)
+    for sm in _NAMED_SITE.finditer(text):
+        name = _SITE_NOT.sub("", sm.group("name"))
+        s = sm.end("name") - len(name)
         if name.lower() in names or an.in_quote(s) or not _in_scope(an, s, lead_end) or len(name) < 5:
             continue
-        place = Place(name, [Mention(name, "FAC", s, m.end("name"))], secondary=True)
+        place = Place(name, [Mention(name, "FAC", s, sm.end("name"))], secondary=True)
         place.kind = _kind(place)
         out.append(place)
         names.add(name.lower())

@@ -55,7 +55,7 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
             found = dt.date(y, month, day)
         except ValueError:
             return None
-        if not year and published is not None and found > published + dt.timedelta(days=1):
+        if not year and published is not None and found > published + dt.timedelta(days=183):
             found = found.replace(year=found.year - 1)  # "Dec. 30" in a report published in January
         return found
     if published is None:

@@ -226,7 +226,7 @@ def _gva(tmp_path: Path) -> Path:
     records = [
         {
             "id": "gva1-a",
-            "text": "Two hurt in Dale shooting\n\nDALE, Ore. — Two men were shot on Friday night, police say.",
+            "text": "Two hurt in Dale shooting\n\nDALE, Ore. — Two men were shot on Friday night.",
             "published": "2016-05-07",
             "gold": {
                 "killed": 0,
