@@ -28,6 +28,7 @@ _PERSON = (
     r"husband|mother|father|brother|sister|friend|girlfriend|boyfriend|neighbou?r|victim|grandmother|"
     r"grandfather|cousin|uncle|aunt|nephew|niece|roommate|officer|deputy|trooper|student|clerk|"
     r"customer|employee|driver|resident|youth|juvenile|security guard|guard|bystander|relative|"
+    r"cashier|worker|owner|manager|patron|passenger|pedestrian|motorist|shopper|teacher|coach|nurse|"
     r"\d{1,2}-year-old|suspect|gunman|shooter|attacker|assailant|robber|intruder)"
 )
 _PASSIVE_DEATH = (
@@ -168,8 +169,9 @@ def phrase_figures(
         taken.append((s, e))
     for m in _ONE_DEAD.finditer(text):
         s, e = m.start("who"), m.end("who")
-        if not free(s, e) or (re.match(r"(?i)the\s", m.group("who")) and figures):
-            continue  # "the victim died" refers back to a figure already counted
+        back_reference = re.match(r"(?i)the\s", m.group("who")) and not _SUSPECT.search(m.group("who"))
+        if not free(s, e) or (back_reference and figures):
+            continue  # "the victim died" refers back to a figure already counted ("the suspect" does not)
         victims = _victim_words(m.group("who"))
         out.append(_figure(an, CasualtyCategory.KILLED, s, e, 1, victims, reporter))
         taken.append((s, e))

@@ -357,6 +357,9 @@ _NAMED_SITE = re.compile(
     r"|(?:Rue|Calle|Via|Avenida|Cafetería|Cafeteria|Café|Hotel)\s+(?:(?:de|del|la|le|du|des)\s+)?"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
 )
+_NAMED_NEIGHBOURHOOD = re.compile(
+    r"\bthe\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:neighbou?rhood|section|district)\b"
+)
 _SITE_NOT = re.compile(r"^(?:The|A|An|In|At|On|Near|By|From|To|After|Before|When|While)\s+")
 
 
@@ -366,6 +369,11 @@ def _in_scope(an: Analysis, start: int, lead_end: int) -> bool:
         return True
     s, e = an.sentence_at(start)
     return VIOLENT.search(an.lower, s, e) is not None
+
+
+def _lead_end(an: Analysis) -> int:
+    """Where the lead ends: after the fourth paragraph (headline, dateline and lead)."""
+    return an.paragraphs[min(3, len(an.paragraphs) - 1)][1] if an.paragraphs else len(an.text)
 
 
 def _secondary_places(an: Analysis, chosen: list[Place], others: list[Place], lead_end: int) -> list[Place]:
@@ -420,6 +428,16 @@ def rank_places(
         p.name = next(iter(_expanded(p.name)), p.name)
         out.append(p)
     head = [_place_of(an, a, out) for a in anchors]
+    known = {p.name.lower() for p in [*head, *out]}
+    for m in _NAMED_NEIGHBOURHOOD.finditer(an.text, 0, _lead_end(an)):
+        name = m.group("name")
+        if anchors and name.lower() not in known and not an.in_quote(m.start()) and _plausible(name):
+            out.append(
+                Place(
+                    name, [Mention(name, "LOC", m.start("name"), m.end("name"))], kind=PlaceKind.NEIGHBOURHOOD
+                )
+            )
+            known.add(name.lower())
     cities = [p.name for p in head if p.kind is PlaceKind.CITY]
     city = cities[0] if cities else next((p.name for p in out if p.kind is PlaceKind.CITY), None)
     for p in out:
@@ -430,7 +448,7 @@ def rank_places(
     order = {PlaceKind.CITY: 0, PlaceKind.NEIGHBOURHOOD: 1, PlaceKind.SITE: 2, PlaceKind.REGION: 3,
              PlaceKind.COUNTRY: 4, PlaceKind.STREET: 5, PlaceKind.OTHER: 6}  # fmt: skip
     rest = sorted(out, key=lambda p: (p.secondary, order[p.kind])) if anchors else out
-    lead_end = an.paragraphs[min(3, len(an.paragraphs) - 1)][1] if an.paragraphs else len(an.text)
+    lead_end = _lead_end(an)
     extra = _secondary_places(an, head + rest, [p for p in others or [] if p not in out], lead_end)
     if anchors:
         for p in extra:

@@ -95,7 +95,8 @@ _SAYER = re.compile(
     r"authorities|prosecutors|officials|deputies|investigators|detectives|Sheriff's Office|sheriff|"
     r"District Attorney|State Police|[A-Z]\w*PD))\b"
     r"|\b(?P<who2>(?:[A-Z][\w'’]*\s+){0,4}?(?:[Pp]olice|[Aa]uthorities|[Pp]rosecutors|[Oo]fficials|[Dd]eputies|"
-    r"[Ii]nvestigators|[Dd]etectives|Sheriff's Office))\s+(?:said|say|says|believe|allege)\b"
+    r"[Ii]nvestigators|[Dd]etectives|Sheriff's Office))\s+(?:said|say|says|believe|allege|identified|"
+    r"arrested|charged|named)\b"
 )
 _NOT_NAME = re.compile(
     r"\b(?:Police|County|Sheriff|Department|Office|Court|Street|Avenue|Road|City|State|Police|University|"

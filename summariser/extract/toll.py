@@ -190,7 +190,14 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     if best is not None:
         value, unit = best
         if unit[0].hit and value != sum(_value(f) for f in unit):
+            n_hit = sum(_value(f) for f in unit)
             out[out.index(unit[0])] = _derived_injured(an, unit, killed, value)
+            # the other statements of the same "N shot" are that claim, not N injured
+            out = [
+                f
+                for f in out
+                if not (f.hit and f.category is CasualtyCategory.INJURED and _value(f) == n_hit)
+            ]
         else:
             for f in unit:
                 f.toll = True

@@ -26,7 +26,7 @@ TIME_EXPRESSION = re.compile(
     rf"\b(?:(?:early|late|last|this|before\s+dawn|after\s+dark|shortly\s+after\s+midnight)\s+)?(?:on\s+)?"
     rf"(?:(?:early|late)\s+)?{_DAY}(?:,?\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"(?:,\s+\d{{4}})?)?(?:\s+{_PART})?\b"
-    rf"|\b(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+\d{{4}})?\b"
+    rf"|\b(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+\d{{4}}|,?\s+(?:last|this)\s+year)?\b"
     r"|\b(?:last\s+night|yesterday(?:\s+" + _PART + r")?|overnight|early\s+(?:this\s+)?morning|this\s+morning"
     r"|this\s+afternoon|this\s+evening|tonight|earlier\s+today)\b",
     re.IGNORECASE,

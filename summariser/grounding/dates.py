@@ -51,6 +51,8 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
         if year is None and published is None:
             return None
         y = int(year) if year else published.year  # type: ignore[union-attr]
+        if not year and re.search(r"\blast year\b", low):
+            y -= 1
         try:
             found = dt.date(y, month, day)
         except ValueError:
