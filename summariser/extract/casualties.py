@@ -152,6 +152,7 @@ class Figure:
     subset: bool = False  # 'six of the dead were women': a breakdown, not a rival count
     reporter: Reporter | None = None  # the reporter's phrase as written (for sources)
     hit: bool = False  # "shot": hit by gunfire, the dead possibly among them (counted as injured)
+    described: bool = False  # no number: "a man was killed", "a double homicide"
     toll: bool = False  # the event's best-supported figure of its category (or one of its parts)
     suspects: bool = False  # the dead or wounded are the suspected attackers
 

@@ -24,7 +24,7 @@ _MULTIPLE_RE = re.compile(
 )
 _PERSON = (
     r"(?:man|woman|men|women|person|boy|girl|teen|teenager|child|toddler|baby|infant|"
-    r"(?:step|grand)?(?:son|daughter|mother|father)|wife|"
+    r"(?:step|grand)?(?:son|daughter|mother|father)|wife|mom|dad|"
     r"husband|mother|father|brother|sister|friend|girlfriend|boyfriend|neighbou?r|victim|grandmother|"
     r"grandfather|cousin|uncle|aunt|nephew|niece|roommate|officer|deputy|trooper|student|clerk|"
     r"customer|employee|driver|resident|youth|juvenile|security guard|guard|bystander|relative|"
@@ -45,6 +45,9 @@ _ONE_DEAD = re.compile(
 _VICTIM_NP = (
     rf"(?:(?:his|her|their|a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 )
+_VICTIM_NP_LATER = (
+    rf"(?:(?:(?:his|her|their|a|an|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_PERSON}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
 _HEADLINE_ONE = re.compile(
     r"^(?:[\w:'’-]+\s+){0,5}?(?P<who>(?:teen|man|woman|boy|girl|child|toddler|deputy|officer|trooper|"
     r"\d{1,2}-year-old))\s+(?:dies|killed|slain|shot dead|shot to death|fatally shot)\b"
@@ -62,7 +65,7 @@ _DEATH_OF = re.compile(
     rf"|\b(?P<who2>{_PERSON})['’]s\s+(?:shooting\s+)?death\b",
 )
 _LIST_DEAD = re.compile(
-    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP})+)\s+(?:were|are)\s+"
+    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP_LATER})+)\s+(?:were|are)\s+"
     r"(?:found\s+)?(?:dead|killed|shot dead|shot to death|slain)\b",
 )
 _HURT_VERB = r"(?P<v>injured|wounded|hurt|shot|hospitali[sz]ed|struck by (?:gunfire|a bullet|a stray bullet))"
@@ -79,7 +82,7 @@ _HEADLINE_HURT = re.compile(
 )
 _HURT_LIST = re.compile(
     r"\b(?P<v>(?:the\s+)?shooting\s+of|shot|wounded|injured|wounding|injuring)\s+"
-    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP})+)",
+    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP_LATER})+)",
 )
 _KILLING_PRONOUN = re.compile(
     r"\b(?:killing|killed|fatally (?:shot|wounding|wounded)|shot and killed|murdered|murdering)\s+"
@@ -88,7 +91,7 @@ _KILLING_PRONOUN = re.compile(
 )
 _KILLED_LIST = re.compile(
     rf"\b(?:fatally shot|shot and killed|shot to death|killed|murdered|killing|stabbed to death)\s+"
-    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP})+)",
+    rf"(?P<who>{_VICTIM_NP}(?:(?:,\s+|,?\s+and\s+){_VICTIM_NP_LATER})+)",
 )
 _POSSESSED = rf"(?:his|her|their|a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON}"
 _KILLED_ONE = re.compile(
@@ -125,6 +128,7 @@ def _figure(
         an.sentence_index(start),
         reporter=rep,
         hit=hit,
+        described=True,
     )
     fig.suspects = bool(victims and _SUSPECT.search(victims))
     return fig

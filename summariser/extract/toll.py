@@ -81,11 +81,10 @@ def _other_event(an: Analysis, f: Figure, published_year: int | None) -> bool:
 def _weight(an: Analysis, f: Figure) -> float:
     first_line_end = an.text.find("\n")
     if 0 <= f.number.start < (first_line_end if first_line_end > 0 else 0):
-        return 3.0  # the headline
-    lead = an.paragraphs[1] if len(an.paragraphs) > 1 else (an.paragraphs[0] if an.paragraphs else (0, 0))
-    if f.number.start < lead[1]:
-        return 2.0
-    return 1.0
+        return 1.5 if f.described else 3.0  # the headline
+    lead = an.paragraphs[min(2, len(an.paragraphs) - 1)] if an.paragraphs else (0, 0)
+    weight = 2.0 if f.number.start < lead[1] else 1.0
+    return weight / 2 if f.described else weight  # "a man killed" supports a toll less than "four killed"
 
 
 def _of(figures: list[Figure], category: CasualtyCategory) -> list[Figure]:
