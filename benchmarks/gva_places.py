@@ -19,7 +19,7 @@ from unittest import mock
 
 from benchmarks.common import RESULTS_DIR, SHARED
 from summariser.evals.matching import NAME_THRESHOLD, entity_similarity
-from summariser.extract import extract_many, place_rank
+from summariser.extract import anchors, extract_many, place_rank
 
 GVA_DEV = SHARED / "data" / "gva" / "dev.jsonl"
 
@@ -48,7 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args[0]) if args else GVA_DEV
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     scores = {"gazetteer": _score(records)}
-    with mock.patch.object(place_rank, "city_info", lambda name, state=None: None):
+
+    def no_city(name: str, state: str | None = None) -> None:
+        return None
+
+    with (
+        mock.patch.object(anchors, "city_info", no_city),
+        mock.patch.object(place_rank, "city_info", no_city),
+    ):
         scores["no_gazetteer"] = _score(records)
     result = {"benchmark": "gva_places", "data": str(path), "scores": scores}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

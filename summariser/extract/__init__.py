@@ -30,6 +30,7 @@ from ..schema.draft import (
 )
 from ..schema.taxonomy import EventType
 from .actors import build_actors
+from .anchors import find_anchors
 from .casualties import find_casualties, find_discrepancies
 from .casualty_phrases import phrase_figures
 from .diplomacy import find_next_steps, find_positions, find_processes
@@ -37,7 +38,7 @@ from .events import classify, event_sentences
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
-from .place_rank import find_anchors, rank_places
+from .place_rank import rank_places
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
 from .reporters import Reporter, figure_reporter

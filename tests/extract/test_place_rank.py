@@ -4,8 +4,8 @@ Every text here is written for the tests."""
 from __future__ import annotations
 
 from summariser.extract import extract
+from summariser.extract.anchors import city_info, find_anchors, state_name
 from summariser.extract.nlp import analyse
-from summariser.extract.place_rank import city_info, find_anchors, state_name
 from summariser.schema.brief import PlaceKind
 from summariser.schema.draft import DraftLocation
 
