@@ -4,8 +4,8 @@ Public API
 ----------
 ``load_cases(spec) -> list[Case]``
     ``spec`` is a directory of case directories (``evals/cases``), one case directory, or a dataset spec
-    handled by ``importers``: ``polnear:PATH`` (PolNeAR ``dev`` folder) or ``wikievents:PATH``
-    (``dev.jsonl``).
+    handled by ``importers``: ``polnear:PATH`` (PolNeAR ``dev`` folder), ``wikievents:PATH``
+    (``dev.jsonl``) or ``gva:PATH`` (GVA ``dev.jsonl``).
     Cases come back sorted by id. Any problem raises ``EvalError`` (``file:line: message`` for golden files).
 ``load_case(directory) -> Case``
     One ``<case>/golden.yaml`` with its article: ``article.txt`` beside it, or ``article_path`` (relative
@@ -64,7 +64,7 @@ _CASE_KEYS = ("article_path", "article_sha256", "published", "fields", "recall_o
 
 
 def load_cases(spec: str | Path) -> list[Case]:
-    """Cases from a cases directory, one case directory, or ``polnear:PATH`` / ``wikievents:PATH``."""
+    """Cases from a cases directory, one case directory, or ``polnear:`` / ``wikievents:`` / ``gva:PATH``."""
     from .importers import IMPORTERS
 
     text = str(spec)
