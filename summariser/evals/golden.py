@@ -24,6 +24,7 @@ entries as ``[start, end]``: character offsets into the article, resolved to tex
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,9 @@ class _Grounder:
         return self.every(evidence) if evidence else self.first(*candidates)
 
 
+_SUSPECTS = re.compile(r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?)\b", re.IGNORECASE)
+
+
 def golden_to_brief(case: Case) -> IncidentBrief:
     """The brief the answer key describes, grounded in the article."""
     g, ground = case.golden, _Grounder(case.article)
@@ -291,9 +295,15 @@ def golden_to_brief(case: Case) -> IncidentBrief:
     for category, want in tolls:
         if not want:
             continue  # none, or not scored: a brief without a figure says 0
-        same = next((c for c in casualties if c.category == category and c.count == want), None)
+        suspects = [c for c in casualties if c.category == category and _SUSPECTS.search(c.victims or "")]
+        for c in suspects:
+            c.suspects = True  # counted apart, as the rules mark them
+        rest = want - sum(c.count or 0 for c in suspects)
+        same = next(
+            (c for c in casualties if c.category == category and c.count == rest and c not in suspects), None
+        )
         if same is None:
-            same = CasualtyFigure(category=category, count=want, as_written=str(want))
+            same = CasualtyFigure(category=category, count=rest, as_written=str(rest))
             casualties.append(same)
         same.toll = True
     diplomatic = DiplomaticContext(
