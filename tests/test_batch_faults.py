@@ -50,6 +50,7 @@ def settings(base_url: str, tmp_path: Path, **kw: Any) -> Settings:
         "api_key": API_KEY,
         "timeout": 2.0,
         "max_retries": 3,
+        "local_endpoint": False,  # the remote policy: a request past the timeout is re-sent
         "cache_dir": tmp_path / "cache",
         "log_db": tmp_path / "logs.db",
     }
@@ -308,6 +309,7 @@ def cli(args: list[str], tmp_path: Path) -> subprocess.Popen[str]:
         "SUMMARISER_LOG_DB": str(tmp_path / "logs.db"),
         "SUMMARISER_TIMEOUT": "1.5",
         "SUMMARISER_MAX_RETRIES": "4",
+        "SUMMARISER_LOCAL_ENDPOINT": "0",  # the remote policy: a request past the timeout is re-sent
     }
     return subprocess.Popen(
         [sys.executable, "-m", "summariser.cli", "batch", *args],

@@ -119,16 +119,21 @@ def test_sleep_then_answer_and_client_timeout(server: OpenAIServer) -> None:
         client(server, timeout=0.2).chat.completions.create(model="m", messages=USER)
 
 
-def test_records_requests_and_serves_models(server: OpenAIServer) -> None:
-    server.push(Step.answer({"a": 1}))
-    c = client(server)
-    c.chat.completions.create(model="m", messages=USER, max_tokens=12)
-    assert [m.id for m in c.models.list().data] == ["test-model"]
+def test_records_requests_and_serves_models() -> None:
+    with OpenAIServer([Step.answer({"a": 1})], models={"m"}) as server:
+        c = client(server)
+        c.chat.completions.create(model="m", messages=USER, max_tokens=12)
+        assert [m.id for m in c.models.list().data] == ["m"]
     chat, models = server.requests
     assert chat.method == "POST" and chat.body["max_tokens"] == 12 and chat.messages == USER
     assert chat.headers["authorization"] == "Bearer sk-test"
     assert models.method == "GET" and models.path == "/v1/models"
     assert server.chat_requests == [chat] and server.pending == 0
+
+
+def test_model_listing_is_not_found_unless_scripted(server: OpenAIServer) -> None:
+    with pytest.raises(openai.NotFoundError):
+        client(server).models.list()
 
 
 def test_known_models_and_unknown_paths() -> None:

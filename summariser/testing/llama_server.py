@@ -1,0 +1,135 @@
+"""A real OpenAI-compatible server for tests and scripts: llama-cpp-python's own
+(``python -m llama_cpp.server``, from the ``llama-cpp-python[server]`` extra) serving the bundled
+SmolLM2 GGUF on a free 127.0.0.1 port.
+
+    with LlamaServer(n_ctx=4096) as server:
+        print(server.base_url)          # http://127.0.0.1:PORT/v1, model name "smollm2"
+
+It waits until ``GET /v1/models`` answers, and stops the process (and only it) on exit. Its log goes to
+a file (``log_path``) so that a failure to start can say why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from .steps import HOST
+
+__all__ = ["MODEL_ALIAS", "LlamaServer", "LlamaServerError"]
+
+MODEL_ALIAS = "smollm2"
+
+
+class LlamaServerError(RuntimeError):
+    """The server could not be started (missing extra, bad model, no readiness in time)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+class LlamaServer:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int = 2,
+        alias: str = MODEL_ALIAS,
+        port: int | None = None,
+        ready_timeout: float = 120.0,
+        log_path: Path | None = None,
+    ) -> None:
+        if model_path is None:
+            from ..settings import bundled_model_path
+
+            model_path = bundled_model_path()
+        self.model_path = model_path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.alias = alias
+        self.port = port or _free_port()
+        self.ready_timeout = ready_timeout
+        self.log_path = log_path or Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/v1"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model", str(self.model_path),
+            "--model_alias", self.alias,
+            "--host", HOST,
+            "--port", str(self.port),
+            "--n_ctx", str(self.n_ctx),
+            "--n_threads", str(self.n_threads),
+            "--n_threads_batch", str(self.n_threads),
+        ]  # fmt: skip
+
+    def start(self) -> LlamaServer:
+        try:
+            import llama_cpp.server  # noqa: F401
+        except ImportError as exc:
+            raise LlamaServerError(
+                f"llama-cpp-python's server extra is not installed ({exc}); "
+                "pip install 'llama-cpp-python[server]'"
+            ) from exc
+        with open(self.log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise LlamaServerError(
+                    f"llama_cpp.server exited ({self._proc.returncode}): {self.log_tail()}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
+                    return self
+            time.sleep(0.3)
+        self.stop()
+        raise LlamaServerError(f"llama_cpp.server not ready in {self.ready_timeout:g} s: {self.log_tail()}")
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def __enter__(self) -> LlamaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
