@@ -120,7 +120,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta[f"summariser.{param.name}"] = value
+    return value
+
+
 def model_options(f: Any) -> Any:
+    f = click.option(
+        "--structured-mode",
+        type=click.Choice(["auto", "json_schema", "json_object", "tools", "md_json"]),
+        expose_value=False,
+        callback=_remember,
+        help="How an openai: endpoint is asked for JSON; auto tries the strongest it honours "
+        "[env SUMMARISER_STRUCTURED_MODE; default auto].",
+    )(f)
     f = click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")(f)
     f = click.option(
         "--model",
@@ -161,6 +175,9 @@ def write_atomic(path: Path, data: str) -> None:
 def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
     from .settings import Settings
 
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and "structured_mode" not in extra:
+        extra["structured_mode"] = ctx.meta.get("summariser.structured_mode")
     return Settings.from_env(model=model, base_url=base_url, **extra)
 
 
