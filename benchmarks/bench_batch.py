@@ -65,7 +65,7 @@ def write_inputs(articles: Sequence[Invented], folder: Path) -> Path:
 
 # -- the child (one batch run) ------------------------------------------------------------------------------
 def child(jobs: int, base_url: str, inputs: Path, work: Path, profile: bool) -> dict[str, Any]:
-    from summariser.batch import BatchRunner, collect_inputs
+    from summariser.batch.runner import BatchRunner, collect_inputs
     from summariser.extract import warm_up
     from summariser.settings import Settings
 

@@ -32,7 +32,7 @@ SCRIPT = Path(PYTHON).with_name("summariser")
 ARTICLE = CASES_DIR / "pronoun-speakers" / "article.txt"
 _IMPORTS_PROBE = (
     "import sys\n"
-    "from summariser.cli import main\n"
+    "from summariser.cli.main import main\n"
     "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
     f"print('LOADED', ' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
 )

@@ -77,9 +77,9 @@ def brief_pass(
     """
     import summariser.extract as extract_pkg
     import summariser.pipeline as pipeline
-    from summariser import decide as decide_mod
+    from summariser.generate import decide as decide_mod
     from summariser.load import article_from_text
-    from summariser.render import render_json
+    from summariser.output.render import render_json
 
     stages = Stages()
     rows = []
@@ -149,10 +149,10 @@ def replay(original: Any, calls: Sequence[Call], times: list[float] | None = Non
 def fresh_summariser(inner: Any, folder: Path) -> Any:
     """A ``Summariser`` over the loaded ``inner`` backend, wrapped as the CLI wraps it (response cache and
     run log on, both new and empty in ``folder``: every call is a cache miss)."""
-    from summariser.instrument import instrument
+    from summariser.backends.wrap import instrument
     from summariser.pipeline import Summariser
-    from summariser.runlog import RunLog
     from summariser.settings import Settings
+    from summariser.store.runlog import RunLog
 
     folder.mkdir(parents=True, exist_ok=True)
     settings = Settings(model="local", cache_dir=folder / "cache", log_db=folder / "logs.db")
@@ -178,7 +178,7 @@ def measure(
 ) -> dict[str, Any]:
     cold = Stages()
     with cold.time("import summariser"):
-        from summariser.backends.llama_backend import LlamaBackend
+        from summariser.backends.llama import LlamaBackend
         from summariser.extract import warm_up
         from summariser.settings import Settings
     with cold.time("spaCy load"):

@@ -77,7 +77,7 @@ def command_times(run_path: Path, cases: Path, reps: int) -> list[float]:
             [
                 PYTHON,
                 "-m",
-                "summariser.cli",
+                "summariser.cli.main",
                 "eval",
                 "score",
                 str(run_path),

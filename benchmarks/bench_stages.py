@@ -39,8 +39,8 @@ def one_pass(docs: Sequence[Doc]) -> Stages:
     import summariser.extract as extract_pkg
     import summariser.pipeline as pipeline
     from summariser.load import article_from_text
+    from summariser.output.render import render_json
     from summariser.pipeline import Summariser
-    from summariser.render import render_json
 
     engine = Summariser(model="extractive", use_cache=False, use_log=False)
     stages = Stages()
@@ -108,9 +108,9 @@ class _TimedNLP:
 def breakdown(docs: Sequence[Doc]) -> dict[str, float]:
     """Milliseconds per article of each step of extract and assemble (one pass; steps nest under their
     stage, so the rows of one stage add up to at most its total)."""
-    import summariser.assemble as assemble_mod
     import summariser.extract as extract_pkg
     import summariser.extract.nlp as nlp_mod
+    import summariser.grounding.assemble as assemble_mod
 
     stages = Stages()
     original = nlp_mod.get_nlp

@@ -84,7 +84,7 @@ def minimal_schema(schema: Any) -> Any:
 
 def lean_schema() -> dict[str, Any]:
     """The Draft schema less the fields the rules extract (``RULE_FIELDS``)."""
-    from summariser.draft import Draft
+    from summariser.schema.draft import Draft
 
     schema = Draft.model_json_schema()
     for name in RULE_FIELDS:
@@ -159,10 +159,10 @@ def _bare_choice_tokens(tok: Tokenizer, content: str) -> int:
 
 
 def openai_rows(docs: Sequence[Doc], tok: Tokenizer) -> list[dict[str, Any]]:
-    from summariser.draft import Draft
     from summariser.extract import extract
     from summariser.load import article_from_text
     from summariser.pipeline import Summariser
+    from summariser.schema.draft import Draft
     from summariser.settings import Settings
     from summariser.testing.openai_server import OpenAIServer, Step
 

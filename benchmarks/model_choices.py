@@ -29,12 +29,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summariser import decide as decide_mod  # noqa: E402
 from summariser.backends.base import Backend, Completion, Message, T  # noqa: E402
-from summariser.backends.llama_backend import LlamaBackend  # noqa: E402
-from summariser.draft import Draft, DraftQuote  # noqa: E402
+from summariser.backends.llama import LlamaBackend  # noqa: E402
+from summariser.generate import decide as decide_mod  # noqa: E402
+from summariser.schema.draft import Draft, DraftQuote  # noqa: E402
+from summariser.schema.taxonomy import EventType  # noqa: E402
 from summariser.settings import Settings  # noqa: E402
-from summariser.taxonomy import EventType  # noqa: E402
 
 SHARED = (ROOT / ".." / "shared" / "data").resolve()
 SAMPLE = SHARED / "articles" / "syria-maaret-al-numan-airstrike.txt"

@@ -19,6 +19,7 @@ __all__ = [
     "GenerationError",
     "IncidentBrief",
     "InputError",
+    "InternalError",
     "ModelError",
     "Settings",
     "Summariser",
@@ -33,14 +34,14 @@ __all__ = [
 
 # Light at import time: `summariser --help` must not load spaCy, llama.cpp or openai.
 _LAZY = {
-    "IncidentBrief": "summariser.brief",
+    "IncidentBrief": "summariser.schema.brief",
     "Settings": "summariser.settings",
     "Summariser": "summariser.pipeline",
     "summarise": "summariser.pipeline",
     "asummarise": "summariser.pipeline",
-    "render_markdown": "summariser.render",
-    "render_json": "summariser.render",
-    "render_html": "summariser.html",
+    "render_markdown": "summariser.output.render",
+    "render_json": "summariser.output.render",
+    "render_html": "summariser.output.html",
 }
 
 from .errors import (  # noqa: E402
@@ -50,15 +51,16 @@ from .errors import (  # noqa: E402
     EvalError,
     GenerationError,
     InputError,
+    InternalError,
     ModelError,
     SummariserError,
 )
 
 if TYPE_CHECKING:
-    from .brief import IncidentBrief
-    from .html import render_html
+    from .output.html import render_html
+    from .output.render import render_json, render_markdown
     from .pipeline import Summariser, asummarise, summarise
-    from .render import render_json, render_markdown
+    from .schema.brief import IncidentBrief
     from .settings import Settings
 
 

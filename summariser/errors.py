@@ -12,6 +12,7 @@ __all__ = [
     "EvalError",
     "GenerationError",
     "InputError",
+    "InternalError",
     "ModelError",
     "SummariserError",
 ]
@@ -67,3 +68,12 @@ class EvalError(SummariserError):
     """A golden file, dataset or run file is malformed or missing."""
 
     exit_code = 6
+
+
+class InternalError(SummariserError):
+    """A broken invariant inside summariser: a bug, not a problem with the input or the settings.
+
+    The only error with exit code 70 (the CLI also uses 70 for an unexpected exception, which is a bug too).
+    """
+
+    exit_code = 70

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .assemble import Assembled, assemble
 from .backends.base import Backend, Completion, Message
-from .brief import Evidence, IncidentBrief, Meta, Origin, Usage
-from .draft import Draft
-from .errors import ContextLengthError, SummariserError
-from .ground import Grounder
+from .errors import ContextLengthError, InternalError
+from .grounding.assemble import Assembled, assemble
+from .grounding.ground import Grounder
 from .load import Article, article_from_text
+from .schema.brief import Evidence, IncidentBrief, Meta, Origin, Usage
+from .schema.draft import Draft
 from .settings import Settings
 
 __all__ = ["Summariser", "asummarise", "build_backend", "summarise"]
@@ -32,10 +32,10 @@ def build_backend(settings: Settings) -> Backend | None:
     if spec.engine == "extractive":
         return None
     if spec.engine == "local":
-        from .backends.llama_backend import LlamaBackend
+        from .backends.llama import LlamaBackend
 
         return LlamaBackend(settings)
-    from .backends.openai_backend import OpenAIBackend
+    from .backends.openai import OpenAIBackend
 
     return OpenAIBackend(settings)
 
@@ -98,12 +98,12 @@ class Summariser:
     def backend(self) -> Backend | None:
         """The engine, built on first use, with the response cache and the run log around it."""
         if not self._backend_built:
-            from .instrument import instrument
+            from .backends.wrap import instrument
 
             inner = build_backend(self.settings)
             runlog, run_id = None, "-"
             if inner is not None and self.settings.use_log:
-                from .runlog import RunLog
+                from .store.runlog import RunLog
 
                 runlog = RunLog.for_settings(self.settings)
                 run_id = runlog.start_run(command=self.command, model=str(self.settings.model_spec))
@@ -145,7 +145,7 @@ class Summariser:
         if backend is None or backend.mode == "none":
             result = self._ground(draft_x, article, Origin.EXTRACTOR, None, tally)
         elif backend.mode == "choices":
-            from .decide import decide
+            from .generate.decide import decide
 
             decided = decide(draft_x, article.text, backend, adopt=getattr(backend, "trust_choices", True))
             self._tally_decide(tally, decided)
@@ -154,7 +154,7 @@ class Summariser:
             try:
                 result = self._full(backend, draft_x, article, tally)
             except ContextLengthError as exc:
-                from .chunking import brief_in_parts
+                from .generate.parts import brief_in_parts
 
                 return brief_in_parts(self, article, too_long=exc)
         return self._finish(result, article, tally, started)
@@ -169,7 +169,7 @@ class Summariser:
         try:
             result = await self._afull(backend, draft_x, article, tally)
         except ContextLengthError as exc:
-            from .chunking import abrief_in_parts
+            from .generate.parts import abrief_in_parts
 
             return await abrief_in_parts(self, article, too_long=exc)
         return self._finish(result, article, tally, started)
@@ -209,8 +209,8 @@ class Summariser:
     def _full_messages(
         self, draft_x: Draft, article: Article, feedback: list[str] | None, backend: Backend
     ) -> list[Message]:
-        from .prompt import render
-        from .taxonomy import EventType
+        from .generate.prompt import render
+        from .schema.taxonomy import EventType
 
         messages = render(
             "brief",
@@ -270,7 +270,7 @@ class Summariser:
         return result
 
     def _finish(self, r: Assembled, article: Article, tally: _Tally, started: float) -> IncidentBrief:
-        from .prompt import prompt_hash
+        from .generate.prompt import prompt_hash
 
         backend = self.backend
         spec = self.settings.model_spec
@@ -315,7 +315,7 @@ def _check_evidence(brief: IncidentBrief, text: str) -> None:
     """Last line of defence: every evidence span must slice the text to its own ``text``."""
     bad: list[Evidence] = [e for e in brief.all_evidence() if text[e.start : e.end] != e.text]
     if bad:
-        raise SummariserError(f"internal error: {len(bad)} evidence spans do not reproduce the text")
+        raise InternalError(f"internal error: {len(bad)} evidence spans do not reproduce the text")
 
 
 def summarise(

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from summariser.draft import Draft
-from summariser.taxonomy import EventType
+from summariser.schema.draft import Draft
+from summariser.schema.taxonomy import EventType
 from summariser.testing import Step
 
 ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.S)

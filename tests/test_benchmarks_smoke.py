@@ -54,9 +54,9 @@ def test_inputs_are_found(shared_dir: Path) -> None:
 
 
 def test_invented_articles_ground_and_are_stable() -> None:
-    from summariser.assemble import assemble
-    from summariser.brief import Origin
-    from summariser.draft import Draft
+    from summariser.grounding.assemble import assemble
+    from summariser.schema.brief import Origin
+    from summariser.schema.draft import Draft
 
     first, again = invented_articles(3), invented_articles(3)
     assert [a.text for a in first] == [a.text for a in again]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from summariser.brief import CasualtyCategory, Certainty, IncidentBrief, ProcessKind
-from summariser.cli import cli
-from summariser.link import same_actor
+from summariser.cli.main import cli
+from summariser.grounding.link import same_actor
+from summariser.schema.brief import CasualtyCategory, Certainty, IncidentBrief, ProcessKind
 
 SAMPLE_ARTICLE = (
     Path(__file__).resolve().parents[2]

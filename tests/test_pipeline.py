@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from summariser.backends.fake import FakeBackend
-from summariser.brief import IncidentBrief, Origin
-from summariser.draft import Draft, DraftQuote
 from summariser.errors import ContextLengthError, GenerationError
 from summariser.pipeline import Summariser
+from summariser.schema.brief import IncidentBrief, Origin
+from summariser.schema.draft import Draft, DraftQuote
 from summariser.settings import Settings
 
 TEXT = (

@@ -8,8 +8,8 @@ from pathlib import Path
 from batch_support import draft_responder, make_report
 
 from summariser.pipeline import Summariser
-from summariser.runlog import RunLog
 from summariser.settings import Settings
+from summariser.store.runlog import RunLog
 from summariser.testing import OpenAIServer
 
 

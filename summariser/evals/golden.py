@@ -29,8 +29,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..align import Aligner
-from ..brief import (
+from ..errors import EvalError
+from ..grounding.align import Aligner
+from ..schema.brief import (
     Actor,
     CasualtyFigure,
     Certainty,
@@ -51,7 +52,6 @@ from ..brief import (
     Quote,
     Source,
 )
-from ..errors import EvalError
 from .models import FIELDS, Case, Golden
 from .yamlfile import check_schema, line_of, load_yaml, raise_pydantic
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError
-from ..taxonomy import EventType
+from ..schema.taxonomy import EventType
 from .matching import name_similarity
 from .models import Case, GoldActor, Golden, GoldEvent, GoldLocation, GoldPerpetrator, GoldQuote
 

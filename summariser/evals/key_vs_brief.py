@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..brief import IncidentBrief
+from ..schema.brief import IncidentBrief
 from .compare import field_of, metric_order
 from .matching import NAME_THRESHOLD, entity_similarity, match_entities, normalise_quote, token_f1
 from .metrics import COUNT_METRICS, CasualtiesEvaluator

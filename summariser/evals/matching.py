@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from ..align import Aligner, normalise
+from ..grounding.align import Aligner, normalise
 
 __all__ = [
     "NAME_THRESHOLD",

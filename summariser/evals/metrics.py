@@ -40,8 +40,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from ..align import Aligner
-from ..brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
+from ..grounding.align import Aligner
+from ..schema.brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
 from .freetext import NUMBERS, coverage, rouge
 from .matching import (
     NAME_THRESHOLD,

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifier
-from ..taxonomy import SUB_TYPES, EventType
+from ..schema.brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifier
+from ..schema.taxonomy import SUB_TYPES, EventType
 
 __all__ = [
     "FIELDS",

@@ -35,9 +35,9 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from .. import __version__
-from ..brief import IncidentBrief
 from ..errors import SummariserError
-from ..html_kit import asset, badge, page, svg_bars
+from ..output.html_kit import asset, badge, page, svg_bars
+from ..schema.brief import IncidentBrief
 from .aggregate import PRIMARY, MetricSummary
 from .compare import Comparison, MetricDiff, field_of, known_fields, metric_order
 from .golden import load_cases

@@ -185,7 +185,7 @@ def decode_texts(obj: Any, article: str) -> Any:
 # -- files -------------------------------------------------------------------------------------------------
 def prompts_sha256() -> str:
     """SHA-256 (16 hex digits) of every prompt template's name and text: which prompts a run used."""
-    from ..prompt import PROMPTS_DIR
+    from ..generate.prompt import PROMPTS_DIR
 
     h = hashlib.sha256()
     for path in sorted(PROMPTS_DIR.glob("*.j2")):
@@ -210,7 +210,7 @@ def dump_run(run: RunFile) -> str:
 
 def save_run(run: RunFile, path: str | Path) -> Path:
     """Write ``run`` atomically, creating the folder (``evals/runs``) when missing."""
-    from ..cli import write_atomic
+    from ..output.files import write_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

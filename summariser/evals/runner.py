@@ -189,7 +189,7 @@ def score_records(
 
 def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
     """A caller's backend in the response cache (the pipeline does this for the one it builds)."""
-    from ..cache import CachedBackend, ResponseCache
+    from ..store.cache import CachedBackend, ResponseCache
 
     if not settings.use_cache or backend.mode == "none" or _find_cache(backend) is not None:
         return backend
@@ -198,7 +198,7 @@ def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
 
 def _find_cache(backend: Backend | None) -> Any:
     """The ``CachedBackend`` in a chain of wrappers (each holding the next in ``inner``), if any."""
-    from ..cache import CachedBackend
+    from ..store.cache import CachedBackend
 
     while backend is not None and not isinstance(backend, CachedBackend):
         backend = vars(backend).get("inner")

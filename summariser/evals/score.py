@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..brief import Event, IncidentBrief, Meta
-from ..taxonomy import EventType
+from ..schema.brief import Event, IncidentBrief, Meta
+from ..schema.taxonomy import EventType
 from .metrics import COUNT_METRICS, Evaluator, FieldResult, default_evaluators
 from .models import Case
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from ..draft import (
+from ..schema.draft import (
     Draft,
     DraftActor,
     DraftCasualty,
@@ -28,7 +28,7 @@ from ..draft import (
     DraftSource,
     Span,
 )
-from ..taxonomy import EventType
+from ..schema.taxonomy import EventType
 from .actors import build_actors
 from .casualties import find_casualties, find_discrepancies
 from .diplomacy import find_next_steps, find_positions, find_processes

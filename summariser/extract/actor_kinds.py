@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .gazetteer import INTERNATIONAL, MEDIA, MEDIA_WORDS
 
 __all__ = ["described_kind", "name_like", "org_kind"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .actor_kinds import described_kind, name_like, org_kind
 from .gazetteer import FEMALE_NAMES, MALE_NAMES, NOT_AN_ACTOR, country_of
 from .nlp import Analysis, Mention

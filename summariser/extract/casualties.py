@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..brief import CasualtyCategory, Qualifier
+from ..schema.brief import CasualtyCategory, Qualifier
 from .nlp import Analysis
 from .numbers import NumberPhrase, find_numbers
 from .reporters import Reporter, clause_at

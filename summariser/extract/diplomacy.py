@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..brief import ActorKind, ProcessKind
+from ..schema.brief import ActorKind, ProcessKind
 from .actors import ActorIndex, ActorRec
 from .nlp import Analysis
 from .places import skeleton

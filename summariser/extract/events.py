@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..taxonomy import EventType
+from ..schema.taxonomy import EventType
 from .nlp import Analysis
 
 __all__ = ["CASUALTY_WORDS", "VIOLENT", "EventGuess", "classify", "event_sentences"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..brief import CasualtyCategory, Certainty
-from ..taxonomy import EventType
+from ..schema.brief import CasualtyCategory, Certainty
+from ..schema.taxonomy import EventType
 from .casualties import Figure
 from .events import EventGuess
 from .nlp import Analysis

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..brief import Qualifier
+from ..schema.brief import Qualifier
 
 __all__ = ["NumberPhrase", "find_numbers", "word_value"]
 

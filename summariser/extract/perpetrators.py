@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..brief import Certainty
+from ..schema.brief import Certainty
 from .actors import ActorIndex, ActorRec
 from .events import CASUALTY_WORDS, VIOLENT
 from .nlp import Analysis

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .actors import ActorIndex
 from .nlp import Analysis
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .gazetteer import ROLE_WORDS, country_of
 
 if TYPE_CHECKING:

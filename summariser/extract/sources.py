@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .actors import ActorIndex, org_kind
 from .events import VIOLENT
 from .nlp import Analysis

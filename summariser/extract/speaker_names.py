@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .actors import ActorIndex, ActorRec
 from .gazetteer import ROLE_WORDS
 from .nlp import TITLE, Analysis, Mention

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..brief import ActorKind
+from ..schema.brief import ActorKind
 from .actors import ActorIndex
 from .nlp import Analysis
 from .quotes import VERB_RE, RawQuote

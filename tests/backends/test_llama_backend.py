@@ -10,12 +10,12 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, model_validator
 
-from summariser.backends.llama_backend import LlamaBackend
-from summariser.decide import decide
-from summariser.draft import Draft, DraftQuote
+from summariser.backends.llama import LlamaBackend
 from summariser.errors import GenerationError, ModelError
+from summariser.generate.decide import decide
+from summariser.schema.draft import Draft, DraftQuote
+from summariser.schema.taxonomy import EventType
 from summariser.settings import Settings, bundled_model_path
-from summariser.taxonomy import EventType
 
 pytestmark = pytest.mark.slow
 
@@ -155,7 +155,7 @@ def test_mode_full_needs_a_big_model_and_context() -> None:
 
 
 def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
-    from summariser.backends.llama_backend import LlamaBackend
+    from summariser.backends.llama import LlamaBackend
     from summariser.settings import Settings
 
     backend = LlamaBackend(Settings(model="local"))

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from summariser.backends.openai_backend import OpenAIBackend, is_transient, retry_after_seconds
-from summariser.draft import Draft
+from summariser.backends.openai import OpenAIBackend, is_transient, retry_after_seconds
 from summariser.errors import ConfigError, ContextLengthError, EndpointError, GenerationError, ModelError
+from summariser.schema.draft import Draft
+from summariser.schema.taxonomy import EventType
 from summariser.settings import Settings
-from summariser.taxonomy import EventType
 from summariser.testing import FaultInjector, OpenAIServer, Step
 
 KEY = "sk-test-SECRET-9f3a7c1e"

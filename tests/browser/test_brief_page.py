@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from browser_support import ARTIFACTS, open_file
 
-from summariser.brief import (
+from summariser.output.html import render_html, walk_evidence
+from summariser.schema.brief import (
     Actor,
     ActorKind,
     Alignment,
@@ -40,8 +41,7 @@ from summariser.brief import (
     Source,
     Usage,
 )
-from summariser.html import render_html, walk_evidence
-from summariser.taxonomy import EventType
+from summariser.schema.taxonomy import EventType
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from summariser.brief import (
+from summariser.evals.models import Case, Golden
+from summariser.schema.brief import (
     Actor,
     Alignment,
     CasualtyFigure,
@@ -15,8 +16,7 @@ from summariser.brief import (
     Origin,
     Quote,
 )
-from summariser.evals.models import Case, Golden
-from summariser.taxonomy import EventType
+from summariser.schema.taxonomy import EventType
 
 ARTICLE = (
     "Shells hit the market in Tel Sabra on Monday, killing 10 people, the council said. "

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from summariser.cli import cli
+from summariser.cli.main import cli
 from summariser.evals import load_cases
 from summariser.evals.compare import compare_runs
 from summariser.evals.report_md import compare_markdown

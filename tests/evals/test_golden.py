@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from summariser.align import Aligner
-from summariser.brief import IncidentBrief, Quote
 from summariser.evals import Case, golden_to_brief, load_case, load_cases, score_case
 from summariser.evals.metrics import COUNT_METRICS
 from summariser.evals.models import GoldActor, GoldLocation, GoldPerpetrator, GoldSource
+from summariser.grounding.align import Aligner
+from summariser.schema.brief import IncidentBrief, Quote
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "evals" / "cases"

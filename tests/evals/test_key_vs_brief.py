@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from eval_support import actor, brief, case, figure, quote
 
-from summariser.brief import Event, EventTime, Location, Perpetrator
 from summariser.evals import score_case
 from summariser.evals.key_vs_brief import DETAILED, FieldView, field_views
-from summariser.taxonomy import EventType
+from summariser.schema.brief import Event, EventTime, Location, Perpetrator
+from summariser.schema.taxonomy import EventType
 
 KEY = {
     "locations": [{"name": "Tel Sabra"}, {"name": "Kafr Nabl"}],

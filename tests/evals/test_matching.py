@@ -3,7 +3,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from summariser.align import Aligner
 from summariser.evals.matching import (
     assign,
     entity_similarity,
@@ -15,6 +14,7 @@ from summariser.evals.matching import (
     token_f1,
     tokens_equivalent,
 )
+from summariser.grounding.align import Aligner
 
 
 @pytest.mark.parametrize(

@@ -5,22 +5,6 @@ from __future__ import annotations
 import pytest
 from eval_support import ARTICLE, actor, brief, case, ev, figure, quote
 
-from summariser.brief import (
-    Alignment,
-    Certainty,
-    DiplomaticContext,
-    DiplomaticProcess,
-    Discrepancy,
-    DiscrepancyValue,
-    Event,
-    Evidence,
-    Location,
-    NextStep,
-    Origin,
-    Perpetrator,
-    Position,
-    Source,
-)
 from summariser.evals.metrics import (
     ActorsEvaluator,
     CasualtiesEvaluator,
@@ -36,7 +20,23 @@ from summariser.evals.metrics import (
     TimeEvaluator,
     quote_is_verbatim,
 )
-from summariser.taxonomy import EventType
+from summariser.schema.brief import (
+    Alignment,
+    Certainty,
+    DiplomaticContext,
+    DiplomaticProcess,
+    Discrepancy,
+    DiscrepancyValue,
+    Event,
+    Evidence,
+    Location,
+    NextStep,
+    Origin,
+    Perpetrator,
+    Position,
+    Source,
+)
+from summariser.schema.taxonomy import EventType
 
 
 def test_actors_precision_recall_f1_alias_aware() -> None:

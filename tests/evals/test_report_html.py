@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from summariser.cli import cli
+from summariser.cli.main import cli
 from summariser.evals import load_case, load_cases
 from summariser.evals.aggregate import MetricSummary
 from summariser.evals.compare import compare_runs

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from summariser import __version__
 from summariser.backends.fake import FakeBackend
-from summariser.brief import IncidentBrief
 from summariser.errors import ConfigError, EvalError
 from summariser.evals import load_cases
 from summariser.evals.runfile import (
@@ -27,6 +26,7 @@ from summariser.evals.runfile import (
 )
 from summariser.evals.runner import cases_for_run, rescore, run_eval
 from summariser.pipeline import Summariser
+from summariser.schema.brief import IncidentBrief
 from summariser.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,9 @@ import json
 
 from eval_support import actor, brief, case, figure
 
-from summariser.brief import Meta, Usage
 from summariser.evals import CaseScore, score_case
 from summariser.evals.score import INVALID_LABEL
+from summariser.schema.brief import Meta, Usage
 
 
 def test_schema_validity_comes_first_and_only_case_fields_are_scored() -> None:

@@ -184,8 +184,8 @@ def test_schema_and_models_name_the_same_keys(
 
 
 def test_schema_enums_match_the_brief_enums() -> None:
-    from summariser.brief import ActorKind, CasualtyCategory, Qualifier
-    from summariser.taxonomy import EventType
+    from summariser.schema.brief import ActorKind, CasualtyCategory, Qualifier
+    from summariser.schema.taxonomy import EventType
 
     schema = golden_schema()
     items = schema["properties"]

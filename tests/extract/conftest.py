@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from summariser.draft import Draft
 from summariser.extract import extract
+from summariser.schema.draft import Draft
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SAMPLE = SHARED / "data" / "articles" / "syria-maaret-al-numan-airstrike.txt"

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from summariser.brief import ActorKind
-from summariser.draft import DraftActor
 from summariser.extract import extract
 from summariser.extract.actors import initials, name_like, org_kind
+from summariser.schema.brief import ActorKind
+from summariser.schema.draft import DraftActor
 
 
 def _actors(text: str) -> dict[str, DraftActor]:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from summariser.brief import CasualtyCategory, Qualifier
-from summariser.draft import DraftCasualty
 from summariser.extract import extract
+from summariser.schema.brief import CasualtyCategory, Qualifier
+from summariser.schema.draft import DraftCasualty
 
 
 def _cas(text: str) -> list[DraftCasualty]:

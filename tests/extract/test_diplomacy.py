@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from summariser.brief import ProcessKind
 from summariser.extract import extract
+from summariser.schema.brief import ProcessKind
 
 
 def test_processes_status_and_merging() -> None:

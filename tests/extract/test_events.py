@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from summariser.brief import Certainty
 from summariser.extract import extract
-from summariser.taxonomy import SUB_TYPES, EventType
+from summariser.schema.brief import Certainty
+from summariser.schema.taxonomy import SUB_TYPES, EventType
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_adjective_is_not_a_perpetrator() -> None:
 
 
 def test_deaths_without_an_event_rule_leave_the_type_open_for_the_model() -> None:
-    from summariser.decide import plan
+    from summariser.generate.decide import plan
 
     text = "Eleven people have died of cholera in the river villages since June, health workers said."
     draft = extract(text)

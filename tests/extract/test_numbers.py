@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from summariser.brief import Qualifier
 from summariser.extract.numbers import find_numbers, word_value
+from summariser.schema.brief import Qualifier
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from summariser.brief import Certainty
-from summariser.draft import DraftPerpetrator
 from summariser.extract import extract
+from summariser.schema.brief import Certainty
+from summariser.schema.draft import DraftPerpetrator
 
 
 def _perps(text: str) -> dict[str, DraftPerpetrator]:

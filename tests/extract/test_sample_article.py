@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summariser.brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifier
-from summariser.draft import Draft
-from summariser.taxonomy import EventType
+from summariser.schema.brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifier
+from summariser.schema.draft import Draft
+from summariser.schema.taxonomy import EventType
 
 
 def _spans_ok(text: str, draft: Draft) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from summariser.draft import DraftQuote
 from summariser.extract import extract
+from summariser.schema.draft import DraftQuote
 
 
 def _quotes(text: str) -> list[DraftQuote]:

@@ -1,0 +1,326 @@
+"""The run log: every model call, in SQLite, like ``llm logs`` (``summariser logs`` reads it).
+
+A *run* is one command (a batch, a brief); each call made during it is a row with the model, the prompt
+hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it came from the cache, and
+the item being briefed (``current_item``, a context variable the batch runner sets per task).
+
+``LoggedBackend(inner, runlog, run_id)`` records the calls of any backend. The log never holds a prompt,
+an answer or a key: error messages are passed through ``redact`` first. Writing the log never fails a
+brief (errors are counted in ``RunLog.errors``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..backends.base import Backend, Completion, Message, T
+from ..errors import ConfigError
+from .cache import messages_sha256
+from .sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+__all__ = [
+    "LOG_FILE",
+    "CallRecord",
+    "LoggedBackend",
+    "RunLog",
+    "RunSummary",
+    "current_item",
+    "new_run_id",
+    "redact",
+]
+
+LOG_FILE = "logs.db"
+log = logging.getLogger(__name__)
+current_item: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "summariser_current_item", default=None
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started REAL NOT NULL,
+    finished REAL,
+    command TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    items INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    ts REAL NOT NULL,
+    item TEXT,
+    engine TEXT NOT NULL,
+    model TEXT NOT NULL,
+    response_model TEXT NOT NULL,
+    prompt_hash TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    latency_s REAL NOT NULL,
+    calls INTEGER NOT NULL DEFAULT 0,
+    retries INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    cached INTEGER NOT NULL DEFAULT 0,
+    finish_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
+CREATE INDEX IF NOT EXISTS runs_started ON runs(started);
+"""
+
+_KEY_PATTERNS = [
+    (re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}"), "sk-***"),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{8,}"), r"\1 ***"),
+    (re.compile(r"(?i)\b(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"), r"\1***"),
+]
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` without the given secrets or anything shaped like an API key."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    for pattern, repl in _KEY_PATTERNS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+@dataclass
+class CallRecord:
+    run_id: str
+    engine: str
+    model: str
+    response_model: str
+    prompt_hash: str
+    latency_s: float
+    outcome: str = "ok"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    cached: bool = False
+    finish_reason: str | None = None
+    error: str | None = None
+    item: str | None = None
+    ts: float = 0.0
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started: float
+    finished: float | None
+    command: str
+    model: str
+    status: str
+    items: int
+    done: int
+    skipped: int
+    failed: int
+    requests: int  # calls to the backend, cached ones included
+    model_calls: int  # requests that reached the model (retries and re-asks included)
+    cached: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def duration_s(self) -> float | None:
+        return None if self.finished is None else self.finished - self.started
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "total_tokens": self.total_tokens, "duration_s": self.duration_s}
+
+
+class RunLog(SQLiteStore):
+    """``RunLog(path)``; ``RunLog.for_settings(settings)`` opens ``settings.resolved_log_db``."""
+
+    schema = _SCHEMA
+
+    @classmethod
+    def default_path(cls, settings: Settings) -> Path:
+        """``settings.log_db`` (``SUMMARISER_LOG_DB``), else ``logs.db`` in the user data folder."""
+        return settings.resolved_log_db
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> RunLog:
+        return cls(cls.default_path(settings))
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        try:
+            with self._connect() as conn:
+                conn.execute(sql, args)
+        except (sqlite3.Error, OSError) as exc:
+            self.errors += 1
+            log.warning("run log %s not writable: %s", self.path, exc)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    def start_run(self, *, command: str, model: str, run_id: str | None = None, items: int = 0) -> str:
+        run_id = run_id or new_run_id()
+        self._write(
+            "INSERT OR REPLACE INTO runs (run_id, started, command, model, items) VALUES (?,?,?,?,?)",
+            (run_id, time.time(), command, model, items),
+        )
+        return run_id
+
+    def finish_run(
+        self, run_id: str, *, status: str = "ok", done: int = 0, skipped: int = 0, failed: int = 0
+    ) -> None:
+        self._write(
+            "UPDATE runs SET finished = ?, status = ?, done = ?, skipped = ?, failed = ? WHERE run_id = ?",
+            (time.time(), status, done, skipped, failed, run_id),
+        )
+
+    def record(self, call: CallRecord) -> None:
+        row = asdict(call)
+        row["ts"] = row["ts"] or time.time()
+        row["cached"] = int(call.cached)
+        names = list(row)
+        self._write(
+            f"INSERT INTO calls ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            tuple(row[n] for n in names),
+        )
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def runs(self, limit: int = 20) -> list[RunSummary]:
+        """The most recent runs first, with what their calls cost."""
+        if not self.path.exists():
+            return []
+        sql = """
+            SELECT r.run_id, r.started, r.finished, r.command, r.model, r.status, r.items, r.done, r.skipped,
+                   r.failed, count(c.id), coalesce(sum(c.calls), 0), coalesce(sum(c.cached), 0),
+                   coalesce(sum(c.outcome != 'ok'), 0), coalesce(sum(c.prompt_tokens), 0),
+                   coalesce(sum(c.completion_tokens), 0), coalesce(sum(c.latency_s), 0)
+            FROM runs r LEFT JOIN calls c ON c.run_id = r.run_id
+            GROUP BY r.run_id ORDER BY r.started DESC LIMIT ?"""
+        try:
+            with self._connect(create=False) as conn:
+                rows = conn.execute(sql, (limit,)).fetchall()
+        except sqlite3.Error as exc:
+            raise ConfigError(f"run log {self.path} cannot be read: {exc}") from None
+        return [RunSummary(*row) for row in rows]
+
+    def calls(self, run_id: str) -> list[CallRecord]:
+        if not self.path.exists():
+            return []
+        try:
+            with self._connect(create=False) as conn:
+                conn.row_factory = sqlite3.Row
+                rows = conn.execute("SELECT * FROM calls WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
+        except sqlite3.Error as exc:
+            raise ConfigError(f"run log {self.path} cannot be read: {exc}") from None
+        out: list[CallRecord] = []
+        for r in rows:
+            fields: dict[str, Any] = {k: r[k] for k in r.keys() if k != "id"}  # noqa: SIM118 - a Row
+            fields["cached"] = bool(fields["cached"])
+            out.append(CallRecord(**fields))
+        return out
+
+
+class LoggedBackend(Backend):
+    """Records every call of ``inner`` in ``runlog`` under ``run_id``; ``secrets`` are kept out of it."""
+
+    def __init__(
+        self, inner: Backend, runlog: RunLog, run_id: str, *, secrets: Iterable[str | None] = ()
+    ) -> None:
+        self.inner = inner
+        self.runlog = runlog
+        self.run_id = run_id
+        self.secrets = [s for s in secrets if s]
+        self.engine = inner.engine
+        self.model = inner.model
+        self.mode = inner.mode
+        self.context_window = inner.context_window
+
+    def _record(
+        self,
+        messages: list[Message],
+        response_model: type[Any],
+        latency: float,
+        completion: Completion[Any] | None,
+        error: BaseException | None,
+    ) -> None:
+        rec = CallRecord(
+            run_id=self.run_id,
+            engine=self.engine,
+            model=self.model,
+            response_model=response_model.__name__,
+            prompt_hash=messages_sha256(messages)[:16],
+            latency_s=round(latency, 4),
+            item=current_item.get(),
+        )
+        if completion is not None:
+            rec.prompt_tokens, rec.completion_tokens = completion.prompt_tokens, completion.completion_tokens
+            rec.calls, rec.retries, rec.cached = completion.calls, completion.retries, completion.cached
+            rec.finish_reason = completion.finish_reason
+        if error is not None:
+            rec.outcome = type(error).__name__
+            rec.error = redact(str(error), self.secrets)[:500]
+            rec.calls = 1
+        self.runlog.record(rec)
+
+    def complete(
+        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
+    ) -> Completion[T]:
+        started = time.perf_counter()
+        try:
+            completion = self.inner.complete(
+                messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
+            )
+        except Exception as exc:
+            self._record(messages, response_model, time.perf_counter() - started, None, exc)
+            raise
+        self._record(messages, response_model, time.perf_counter() - started, completion, None)
+        return completion
+
+    async def acomplete(
+        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
+    ) -> Completion[T]:
+        started = time.perf_counter()
+        try:
+            completion = await self.inner.acomplete(
+                messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
+            )
+        except Exception as exc:
+            latency = time.perf_counter() - started
+            await asyncio.to_thread(self._record, messages, response_model, latency, None, exc)
+            raise
+        latency = time.perf_counter() - started
+        await asyncio.to_thread(self._record, messages, response_model, latency, completion, None)
+        return completion
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)

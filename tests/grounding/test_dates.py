@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from summariser.grounding.dates import resolve_date
+
+PUB = dt.date(2016, 2, 17)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on Tuesday", dt.date(2016, 2, 16)),
+        ("on Wednesday", PUB),
+        ("yesterday", dt.date(2016, 2, 16)),
+        ("today", PUB),
+        ("on March 3, 2015", dt.date(2015, 3, 3)),
+        ("on 3 March", dt.date(2016, 3, 3)),
+        ("2016-01-05", dt.date(2016, 1, 5)),
+        ("last week", None),
+        (None, None),
+    ],
+)
+def test_resolve_date(text: str | None, expected: dt.date | None) -> None:
+    assert resolve_date(text, PUB) == expected
+
+
+def test_weekday_without_publication_date_gives_no_date() -> None:
+    assert resolve_date("on Tuesday", None) is None
+    assert resolve_date("on 3 March", None) is None
+    assert resolve_date("on February 30, 2016", None) is None
