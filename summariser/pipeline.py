@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__
 from .backends.base import Backend, Completion, Message
 from .errors import ContextLengthError, InternalError
+from .generate.trust import Trust, load_trust
 from .grounding.assemble import Assembled, assemble
 from .grounding.ground import Grounder
 from .load import Article, article_from_text
@@ -49,8 +50,10 @@ class _Tally:
     calls: int = 0
     retries: int = 0
     warnings: list[str] = field(default_factory=list)
+    structured_mode: str | None = None
 
     def add(self, c: Completion[Any], messages: list[Message], version: str) -> None:
+        self.structured_mode = c.extra.get("structured_mode", self.structured_mode)
         self.prompts.append(messages)
         if version not in self.versions:
             self.versions.append(version)
@@ -93,6 +96,7 @@ class Summariser:
         self._backend_built = backend is not None
         self._run: tuple[Any, str] | None = None
         self._briefs = 0
+        self._trust: Trust | None = None
 
     @property
     def backend(self) -> Backend | None:
@@ -147,13 +151,15 @@ class Summariser:
         elif backend.mode == "choices":
             from .generate.decide import decide
 
-            decided = decide(draft_x, article.text, backend, adopt=getattr(backend, "trust_choices", True))
+            decided = decide(draft_x, article.text, backend, adopt=self.trust.adopt_choices())
             self._tally_decide(tally, decided)
             result = self._ground(decided.draft, article, Origin.EXTRACTOR, None, tally)
         else:
             try:
                 result = self._full(backend, draft_x, article, tally)
             except ContextLengthError as exc:
+                if getattr(exc, "no_split", False):
+                    raise
                 from .generate.parts import brief_in_parts
 
                 return brief_in_parts(self, article, too_long=exc)
@@ -169,6 +175,8 @@ class Summariser:
         try:
             result = await self._afull(backend, draft_x, article, tally)
         except ContextLengthError as exc:
+            if getattr(exc, "no_split", False):
+                raise
             from .generate.parts import abrief_in_parts
 
             return await abrief_in_parts(self, article, too_long=exc)
@@ -192,7 +200,23 @@ class Summariser:
             fallback=fallback,
             published=published,
             grounder=Grounder(article.text),
+            trust=self.trust,
         )
+
+    def _warnings(self, warnings: list[str]) -> list[str]:
+        """Warnings for the brief: the endpoint's notices first, no key (an endpoint may echo it)."""
+        from .redact import redact
+
+        notices = list(getattr(self.backend, "notices", None) or [])
+        return [redact(w, [self.settings.api_key]) for w in dict.fromkeys(notices + warnings)]
+
+    @property
+    def trust(self) -> Trust:
+        """The trust profile ``summariser calibrate`` measured for this engine + endpoint + model, or the
+        conservative default."""
+        if self._trust is None:
+            self._trust = load_trust(self.settings.resolved_trust_dir, self.settings.endpoint_key())
+        return self._trust
 
     def _tally_decide(self, tally: _Tally, decided: Any) -> None:
         for messages in decided.prompts:
@@ -220,10 +244,19 @@ class Summariser:
             feedback=feedback,
         )
         size = sum(backend.count_tokens(m["content"]) for m in messages)
-        if size + FULL_MAX_TOKENS > backend.context_window:
+        budget = answer_budget(backend)
+        if budget >= backend.context_window:
+            err = ContextLengthError(
+                f"{backend.model}'s context of {backend.context_window:,} tokens cannot hold an answer of "
+                f"{budget:,} tokens; splitting the article would not help",
+                hint="use a model or server with a larger context window, or --model extractive",
+            )
+            err.no_split = True  # type: ignore[attr-defined]
+            raise err
+        if size + budget > backend.context_window:
             raise ContextLengthError(
                 f"{article.name}: the prompt needs about {size:,} tokens; {backend.model} takes "
-                f"{backend.context_window:,} with {FULL_MAX_TOKENS:,} for the answer",
+                f"{backend.context_window:,} with {budget:,} for the answer",
                 hint="use a model with a larger context, or --model extractive",
             )
         return messages
@@ -234,7 +267,7 @@ class Summariser:
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
             completion = backend.complete(
-                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
+                messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
             )
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
@@ -251,7 +284,7 @@ class Summariser:
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
             completion = await backend.acomplete(
-                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
+                messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
             )
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
@@ -290,8 +323,10 @@ class Summariser:
             llm_calls=tally.calls,
             retries=tally.retries,
             duration_s=round(time.perf_counter() - started, 4),
-            warnings=tally.warnings + r.problems.warnings,
+            warnings=self._warnings(tally.warnings + r.problems.warnings),
             package_version=__version__,
+            structured_mode=tally.structured_mode,
+            trust_profile=self.trust.profile_id if backend is not None and backend.mode != "none" else None,
         )
         brief = IncidentBrief(
             headline=r.headline,
@@ -309,6 +344,12 @@ class Summariser:
         _check_evidence(brief, article.text)
         self._briefs += 1
         return brief
+
+
+def answer_budget(backend: Backend) -> int:
+    """``max_tokens`` for a full draft: ``FULL_MAX_TOKENS`` scaled down to the backend's context window."""
+    scale = getattr(backend, "answer_budget", None)
+    return int(scale(FULL_MAX_TOKENS)) if callable(scale) else FULL_MAX_TOKENS
 
 
 def _check_evidence(brief: IncidentBrief, text: str) -> None:

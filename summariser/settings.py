@@ -28,6 +28,7 @@ ENV_VARS = {
     "n_threads": "SUMMARISER_N_THREADS",
     "structured_mode": "SUMMARISER_STRUCTURED_MODE",
     "local_endpoint": "SUMMARISER_LOCAL_ENDPOINT",
+    "trust_dir": "SUMMARISER_TRUST_DIR",
 }
 
 STRUCTURED_MODES = ("auto", "json_schema", "json_object", "tools", "md_json")
@@ -148,6 +149,7 @@ class Settings:
     # whether the endpoint is a local one-request-at-a-time server (no re-send after a timeout, longer
     # default timeout); None: decided from the URL (loopback/private addresses)
     local_endpoint: bool | None = None
+    trust_dir: Path | None = None  # trust profiles written by `summariser calibrate`
 
     def __post_init__(self) -> None:
         mode = self.structured_mode.strip().lower()
@@ -181,6 +183,7 @@ class Settings:
             "use_log": env.get(ENV_VARS["no_log"], "") in ("", "0", "false"),
             "structured_mode": env.get(ENV_VARS["structured_mode"]) or "auto",
             "local_endpoint": _flag(env, ENV_VARS["local_endpoint"]),
+            "trust_dir": Path(env[ENV_VARS["trust_dir"]]) if env.get(ENV_VARS["trust_dir"]) else None,
         }
         threads = env.get(ENV_VARS["n_threads"])
         if threads:
@@ -204,6 +207,26 @@ class Settings:
     @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or _default_cache_dir()
+
+    @property
+    def resolved_trust_dir(self) -> Path:
+        if self.trust_dir:
+            return self.trust_dir
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("summariser")) / "trust"
+
+    def endpoint_key(self) -> str:
+        """Who a trust profile is for: engine, endpoint (no credentials) and model."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        spec = self.model_spec
+        endpoint = ""
+        if spec.engine == "openai":
+            parts = urlsplit(self.base_url or "https://api.openai.com/v1")
+            host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+            endpoint = urlunsplit(parts._replace(netloc=host)).rstrip("/")
+        return f"{spec.engine}|{endpoint}|{spec.name}"
 
     @property
     def resolved_log_db(self) -> Path:

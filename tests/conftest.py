@@ -42,10 +42,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "SUMMARISER_STRUCTURED_MODE",
         "SUMMARISER_LOCAL_ENDPOINT",
         "SUMMARISER_TIMEOUT",
+        "SUMMARISER_TRUST_DIR",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SUMMARISER_LOG_DB", str(tmp_path_factory.mktemp("logs") / "logs.db"))
+    monkeypatch.setenv("SUMMARISER_TRUST_DIR", str(tmp_path_factory.mktemp("trust")))
 
 
 @pytest.fixture(scope="session")

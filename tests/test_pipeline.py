@@ -107,7 +107,7 @@ def test_backend_errors_propagate_as_summariser_errors(make) -> None:
 
 
 def test_article_too_long_for_context_is_refused_naming_the_limit(make) -> None:
-    with pytest.raises(ContextLengthError, match="context of 1,000 tokens"):
+    with pytest.raises(ContextLengthError, match="context of 1,000 tokens cannot hold an answer"):
         make(FakeBackend([model_draft(QUOTE)], context_window=1000)).summarise(TEXT * 20)
 
 

@@ -56,6 +56,12 @@ class Trust:
     def keep(self, name: str) -> bool:
         return self.verdict(name) != "worse"
 
+    def adopt_choices(self) -> bool:
+        """For the local engine's choices (speakers, event type, certainty): adopt the model's answers only
+        when a profile measured it better on one of those fields and worse on none; else they are votes."""
+        names = ("quotes", "event_type", "perpetrators")
+        return all(self.keep(n) for n in names) and any(self.adopt(n) for n in names)
+
     @classmethod
     def adopt_all(cls) -> Trust:
         return cls("adopt-all", {"*": "better"})

@@ -158,6 +158,9 @@ def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
     from summariser.backends.llama import LlamaBackend
     from summariser.settings import Settings
 
+    from summariser.pipeline import Summariser
+
     backend = LlamaBackend(Settings(model="local"))
-    assert backend.bundled and backend.mode == "choices" and backend.trust_choices is False
+    assert backend.bundled and backend.mode == "choices"
+    assert Summariser(Settings(model="local")).trust.adopt_choices() is False  # no profile: votes
     assert backend.loads == 0  # constructing does not load the weights

@@ -14,8 +14,8 @@ from summariser.grounding.freetext import FreeText, injected_spans
 from summariser.schema.brief import Origin
 from summariser.schema.draft import Draft
 
-ARTICLE = """KORVEN, Maldera (Northwind Press) - Artillery shells hit the market square of Korven on Tuesday, \
-killing 12 people, the regional health office said.
+ARTICLE = """KORVEN, Maldera (Northwind Press) - Artillery shells hit the market square of Korven \
+on Tuesday, killing 12 people, the regional health office said.
 
 "The shells landed while the stalls were full," said Ilse Damaris, the town's deputy mayor.
 
@@ -113,7 +113,9 @@ def test_what_the_model_leaves_out_is_filled_from_the_rules(rules: Draft) -> Non
     assert [c.count for c in r.casualties] == [12]
     assert {s.name for s in r.sources_cited} == {s.name for s in rules.sources}
     assert [p.name for p in r.event.perpetrators] == ["Eastern Ridge Front"]
-    assert r.diplomatic_context.next_steps and any("added from the extractor" in w for w in r.problems.warnings)
+    assert r.diplomatic_context.next_steps and any(
+        "added from the extractor" in w for w in r.problems.warnings
+    )
 
 
 def test_injected_paragraphs_are_found() -> None:
