@@ -24,6 +24,7 @@ _LAZY_COMMANDS = {
     "eval": ("summariser.cli.evals", "eval_group"),
     "cache": ("summariser.cli.batch", "cache_group"),
     "logs": ("summariser.cli.batch", "logs"),
+    "calibrate": ("summariser.cli.calibrate", "calibrate"),
 }
 
 
@@ -50,6 +51,7 @@ _LAZY_HELP = {
     "batch": 'Brief many articles: files, folders (*.txt, *.md, *.html), globs or JSONL files of {"id", '
     '"text", "published"} records.',
     "cache": "The response cache: model answers reused when the very same request is made again.",
+    "calibrate": "Measure a model against the rules on golden CASES and write its trust profile.",
     "eval": "Score briefs against golden cases; compare runs (exit 1 on a regression).",
     "logs": "Recent runs and what they cost: model calls, tokens, errors, duration.",
 }
