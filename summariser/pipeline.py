@@ -97,6 +97,7 @@ class Summariser:
         self._run: tuple[Any, str] | None = None
         self._briefs = 0
         self._trust: Trust | None = None
+        self._failed = 0
 
     @property
     def backend(self) -> Backend | None:
@@ -119,7 +120,8 @@ class Summariser:
     def close(self) -> None:
         if self._run is not None:
             runlog, run_id = self._run
-            runlog.finish_run(run_id, done=self._briefs)
+            status = "failed" if self._failed and not self._briefs else "ok"
+            runlog.finish_run(run_id, status=status, done=self._briefs, failed=self._failed)
             self._run = None
         if self._backend is not None:
             self._backend.close()
@@ -142,6 +144,20 @@ class Summariser:
         return await self.abrief(article_from_text(text, name=name, published=published))
 
     def brief(self, article: Article) -> IncidentBrief:
+        try:
+            return self._brief(article)
+        except Exception:
+            self._failed += 1
+            raise
+
+    async def abrief(self, article: Article) -> IncidentBrief:
+        try:
+            return await self._abrief(article)
+        except Exception:
+            self._failed += 1
+            raise
+
+    def _brief(self, article: Article) -> IncidentBrief:
         started = time.perf_counter()
         draft_x = self._extract(article)
         tally = _Tally(warnings=list(article.warnings))
@@ -165,7 +181,7 @@ class Summariser:
                 return brief_in_parts(self, article, too_long=exc)
         return self._finish(result, article, tally, started)
 
-    async def abrief(self, article: Article) -> IncidentBrief:
+    async def _abrief(self, article: Article) -> IncidentBrief:
         backend = self.backend
         if backend is None or backend.mode != "full":
             return await asyncio.to_thread(self.brief, article)
@@ -266,9 +282,13 @@ class Summariser:
         result: Assembled | None = None
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = backend.complete(
-                messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
-            )
+            try:
+                completion = backend.complete(
+                    messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
+                )
+            except Exception as exc:
+                _charged(exc, tally)
+                raise
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
             if not result.problems.ungrounded:
@@ -283,9 +303,13 @@ class Summariser:
         result: Assembled | None = None
         for _attempt in range(self.settings.reasks + 1):
             messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = await backend.acomplete(
-                messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
-            )
+            try:
+                completion = await backend.acomplete(
+                    messages, Draft, max_tokens=answer_budget(backend), max_reasks=self.settings.reasks
+                )
+            except Exception as exc:
+                _charged(exc, tally)
+                raise
             tally.add(completion, messages, getattr(messages, "version", "brief"))
             result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
             if not result.problems.ungrounded:
@@ -344,6 +368,19 @@ class Summariser:
         _check_evidence(brief, article.text)
         self._briefs += 1
         return brief
+
+
+def _charged(exc: BaseException, tally: _Tally) -> BaseException:
+    """``exc`` carrying what the whole brief spent before and in the failed call (``spent``), so the run
+    log, the batch summary and eval costs count failed and retried calls too."""
+    spent = dict(getattr(exc, "spent", None) or {})
+    exc.spent = {  # type: ignore[attr-defined]
+        "calls": tally.calls + int(spent.get("calls", 1)),
+        "retries": tally.retries + int(spent.get("retries", 0)),
+        "prompt_tokens": tally.prompt_tokens + int(spent.get("prompt_tokens", 0)),
+        "completion_tokens": tally.completion_tokens + int(spent.get("completion_tokens", 0)),
+    }
+    return exc
 
 
 def answer_budget(backend: Backend) -> int:

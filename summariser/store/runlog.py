@@ -281,7 +281,11 @@ class LoggedBackend(Backend):
         if error is not None:
             rec.outcome = type(error).__name__
             rec.error = redact(str(error), self.secrets)[:500]
-            rec.calls = 1
+            spent = getattr(error, "spent", None) or {}  # what the failed call cost (backends attach it)
+            rec.calls = int(spent.get("calls", 1))
+            rec.retries = int(spent.get("retries", 0))
+            rec.prompt_tokens = int(spent.get("prompt_tokens", 0))
+            rec.completion_tokens = int(spent.get("completion_tokens", 0))
         self.runlog.record(rec)
 
     def complete(
