@@ -219,12 +219,15 @@ class Summariser:
             trust=self.trust,
         )
 
-    def _warnings(self, warnings: list[str]) -> list[str]:
-        """Warnings for the brief: the endpoint's notices first, no key (an endpoint may echo it)."""
+    def _redacted(self, text: str) -> str:
         from .redact import redact
 
+        return redact(text, [self.settings.api_key])
+
+    def _warnings(self, warnings: list[str]) -> list[str]:
+        """Warnings for the brief: the endpoint's notices first, no key (an endpoint may echo it)."""
         notices = list(getattr(self.backend, "notices", None) or [])
-        return [redact(w, [self.settings.api_key]) for w in dict.fromkeys(notices + warnings)]
+        return [self._redacted(w) for w in dict.fromkeys(notices + warnings)]
 
     @property
     def trust(self) -> Trust:
@@ -353,8 +356,8 @@ class Summariser:
             trust_profile=self.trust.profile_id if backend is not None and backend.mode != "none" else None,
         )
         brief = IncidentBrief(
-            headline=r.headline,
-            summary=r.summary,
+            headline=self._redacted(r.headline),
+            summary=self._redacted(r.summary),
             summary_evidence=r.summary_evidence,
             event=r.event,
             casualties=r.casualties,

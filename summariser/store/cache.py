@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..backends.base import Backend, Completion, Message, T
 from ..errors import ConfigError
+from ..redact import redact_all
 from .sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -246,8 +247,8 @@ class CachedBackend(Backend):
         self.engine = inner.engine
         self.model = inner.model
         self.mode = inner.mode
-        self.context_window = inner.context_window
         settings = getattr(inner, "settings", None)
+        self.secrets = [getattr(settings, "api_key", None)]
         if params is None and settings is not None:
             params = {
                 "temperature": getattr(settings, "temperature", None),
@@ -256,6 +257,10 @@ class CachedBackend(Backend):
         self.params = dict(params or {})
         self.hits = 0
         self.misses = 0
+
+    @property
+    def context_window(self) -> int:  # type: ignore[override]  # the inner backend may learn it late
+        return self.inner.context_window
 
     def _key(self, messages: list[Message], response_model: type[T], max_tokens: int, max_reasks: int) -> str:
         return self.cache.key(
@@ -303,7 +308,7 @@ class CachedBackend(Backend):
             model=self.model,
             response_model=type(completion.value).__name__,
             prompt_sha256=messages_sha256(messages),
-            value=completion.value.model_dump(mode="json"),
+            value=redact_all(completion.value.model_dump(mode="json"), self.secrets),
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
             finish_reason=completion.finish_reason,
