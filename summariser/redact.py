@@ -18,7 +18,7 @@ _KEY_PATTERNS = [
     (re.compile(r"\bAIza[0-9A-Za-z_\-]{30,}"), "***"),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{8,}"), r"\1 ***"),
     (re.compile(r"(?i)\b((?:api|access|secret)[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&}]+"), r"\1***"),
-    (re.compile(r"(?i)\b(authorization[\"']?\s*[:=]\s*[\"']?)[^\"',;&}]+"), r"\1***"),
+    (re.compile(r"(?i)\b(authorization[\"']?\s*[:=]\s*[\"']?)(?!bearer\b)[^\s\"',;&}]+"), r"\1***"),
 ]
 
 
