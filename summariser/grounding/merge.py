@@ -90,6 +90,34 @@ def _fill(mine: list[Any], theirs: list[Any], key: str) -> int:
     return added
 
 
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split()).strip(" ,.;:\"'“”‘’")
+
+
+def _rules_first(d: Draft, rules: Draft, warnings: list[str]) -> None:
+    """The rules' items ahead of the model's, so that where both found the same quote, figure, actor or
+    place, the rules' version (its exact spans, its speaker, its reporter) is the one kept."""
+    theirs = [_norm(q.text) for q in d.quotes]
+    for q in rules.quotes:
+        mine = _norm(q.text)
+        if not any(t and (t in mine or mine in t) for t in theirs):
+            warnings.append(f'quote "{q.text[:40]}…" added from the extractor (the model missed it)')
+    for c in rules.casualties:
+        if not any(x.category == c.category and x.count == c.count for x in d.casualties):
+            warnings.append(f"figure {c.as_written!r} ({c.category.value}) added from the extractor")
+    d.quotes = list(rules.quotes) + d.quotes  # overlapping model quotes are dropped by assemble
+    d.casualties = list(rules.casualties) + [
+        c
+        for c in d.casualties
+        if not any(r.category == c.category and r.count == c.count for r in rules.casualties)
+    ]
+    d.actors = list(rules.actors) + d.actors  # same actor: merged by assemble, the rules' name first
+    d.locations = list(rules.locations) + d.locations
+    d.perpetrators = list(rules.perpetrators) + [
+        p for p in d.perpetrators if not any(same_actor(r.name, p.name) for r in rules.perpetrators)
+    ]
+
+
 def prepare(llm: Draft, rules: Draft, trust: Trust, free: FreeText, warnings: list[str]) -> Draft:
     """The model's draft, ready to be grounded and filled from ``rules`` (see the module doc)."""
     d = llm.model_copy(deep=True)
@@ -100,6 +128,8 @@ def prepare(llm: Draft, rules: Draft, trust: Trust, free: FreeText, warnings: li
                 if getattr(d, attr):
                     warnings.append(f"{attr}: the model's items not used ({_why(trust, name)})")
                 setattr(d, attr, [])
+    if not any(trust.adopt(f) for f in ("quotes", "casualties", "actors", "locations", "perpetrators")):
+        _rules_first(d, rules, warnings)
     if not trust.keep("summary"):
         d.summary = rules.summary
     d.headline = free.ground(d.headline, rules.headline, "headline", warnings)
@@ -123,7 +153,9 @@ def prepare(llm: Draft, rules: Draft, trust: Trust, free: FreeText, warnings: li
     elif not trust.keep("time"):
         d.time_text = None
     added = {
-        "perpetrators": _fill(d.perpetrators, rules.perpetrators, "name"),
+        "perpetrators": _fill(d.perpetrators, rules.perpetrators, "name")
+        if trust.adopt("perpetrators")
+        else 0,
         "processes": _fill(d.processes, rules.processes, "name"),
         "positions": _fill(d.positions, rules.positions, "position"),
         "next steps": _fill(d.next_steps, rules.next_steps, "step"),
