@@ -24,7 +24,7 @@ from .openai_modes import lenient_json
 
 __all__ = ["Tally", "checked", "plain", "retry_policy"]
 
-_log = logging.getLogger("summariser.backends.openai_backend")
+_log = logging.getLogger("summariser.backends.openai")
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summariser.backends.openai_backend import OpenAIBackend
+from summariser.backends.openai import OpenAIBackend
 from summariser.backends.openai_modes import ModeRefused
 from summariser.errors import ContextLengthError, GenerationError, ModelError, SummariserError
 from summariser.settings import Settings
