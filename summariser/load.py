@@ -6,6 +6,7 @@ endings are kept (Windows ``\\r\\n`` included), HTML is reduced to its text (and
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import sys
@@ -55,7 +56,7 @@ _STOPWORDS = frozenset(
 class Article:
     text: str
     name: str = "<text>"
-    published: object | None = None
+    published: dt.date | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -136,7 +137,7 @@ def _english_share(text: str) -> float:
     return sum(w in _STOPWORDS for w in words) / len(words)
 
 
-def article_from_text(text: str, *, name: str = "<text>", published: object | None = None) -> Article:
+def article_from_text(text: str, *, name: str = "<text>", published: dt.date | None = None) -> Article:
     """Check a text the caller already holds (the library path)."""
     if not isinstance(text, str):
         raise InputError(f"{name}: expected text (str), got {type(text).__name__}")
@@ -161,7 +162,7 @@ def article_from_text(text: str, *, name: str = "<text>", published: object | No
 
 
 def load_article(
-    source: str | Path, *, published: object | None = None, max_bytes: int = MAX_BYTES
+    source: str | Path, *, published: dt.date | None = None, max_bytes: int = MAX_BYTES
 ) -> Article:
     """Read a file (or ``-`` for standard input) and check it. Raises ``InputError`` with a fix."""
     name = str(source)

@@ -43,6 +43,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "SUMMARISER_LOCAL_ENDPOINT",
         "SUMMARISER_TIMEOUT",
         "SUMMARISER_TRUST_DIR",
+        "SUMMARISER_API_TOKEN",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

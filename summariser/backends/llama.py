@@ -40,7 +40,7 @@ def resolve_model_path(settings: Settings) -> tuple[Path, bool]:
     spec = settings.model_spec
     if spec.engine != "local":
         raise ModelError(f"model {spec} is not a local GGUF model", hint=_HINT)
-    if spec.name.startswith("bundled:"):
+    if spec.bundled:
         return bundled_model_path(), True
     return Path(spec.name).expanduser(), False
 
@@ -77,9 +77,10 @@ class LlamaBackend(Backend):
         _check_gguf(path)
         self.model_path = path.resolve()
         self.bundled = bundled
-        # whether its answers override the rules is the trust profile's business (generate/trust.py): with
-        # none, they are votes that flag disagreements (measured for the bundled 135M model: worse than the
-        # rules at every choice, benchmarks/results/model_choices.json)
+        # a capability default only: whether its answers override the rules is the trust profile's business
+        # (grounding/trust.py); with no profile they are votes that flag disagreements (measured for the
+        # bundled 135M model: worse than the rules at every choice, benchmarks/results/model_choices.json)
+        self.trusted = False
         self.model = f"bundled:{path.stem}" if bundled else str(self.model_path)
         self.context_window = self.settings.n_ctx
         if mode is None:
@@ -117,6 +118,10 @@ class LlamaBackend(Backend):
                     ) from exc
                 self.loads += 1
             return self._llm
+
+    def load(self) -> None:
+        """Load the weights now (once), rather than on the first call."""
+        self._model()
 
     def close(self) -> None:
         with self._lock:

@@ -37,7 +37,7 @@ def run_calibration(
     from ..evals.compare import Thresholds, compare_runs
     from ..evals.runfile import save_run
     from ..evals.runner import run_eval
-    from ..generate.trust import FieldTrust, new_profile, profile_path, verdicts_from
+    from ..grounding.trust import FieldTrust, new_profile, profile_path, verdicts_from
 
     say = echo or (lambda _msg: None)
     if settings.model_spec.engine == "extractive":

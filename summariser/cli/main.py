@@ -17,7 +17,7 @@ import click
 from ..errors import InputError, SummariserError
 from ..output.files import render, write_atomic
 
-__all__ = ["cli", "fail", "main", "write_atomic"]
+__all__ = ["cli", "main"]
 
 _LAZY_COMMANDS = {
     "batch": ("summariser.cli.batch", "batch"),
@@ -25,6 +25,7 @@ _LAZY_COMMANDS = {
     "cache": ("summariser.cli.batch", "cache_group"),
     "logs": ("summariser.cli.batch", "logs"),
     "calibrate": ("summariser.cli.calibrate", "calibrate"),
+    "serve": ("summariser.cli.serve", "serve"),
 }
 
 
@@ -41,10 +42,6 @@ class SummariserCLIError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def fail(err: SummariserError) -> SummariserCLIError:
-    return SummariserCLIError(err)
-
-
 # Short help of the lazy commands: `summariser --help` lists them without importing them (the eval group
 # alone pulls in numpy, scipy and nltk: 1.4 s). Keep in step with the commands' docstrings.
 _LAZY_HELP = {
@@ -54,6 +51,7 @@ _LAZY_HELP = {
     "calibrate": "Measure a model against the rules on golden CASES and write its trust profile.",
     "eval": "Score briefs against golden cases; compare runs (exit 1 on a regression).",
     "logs": "Recent runs and what they cost: model calls, tokens, errors, duration.",
+    "serve": "Serve briefs over HTTP (API under /v1, docs at /docs) and a desk page at /.",
 }
 
 

@@ -34,13 +34,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from typing import Protocol
+from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
-
-from ..grounding.align import Aligner
 from ..schema.brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
 from .freetext import NUMBERS, coverage, rouge
 from .matching import (
@@ -52,6 +47,7 @@ from .matching import (
     token_f1,
     word_tokens,
 )
+from .metric_base import COUNT_METRICS, Evaluator, FieldResult, aligner_for, same_name
 from .models import Case, GoldCasualty, GoldDiscrepancy
 
 __all__ = [
@@ -74,45 +70,6 @@ __all__ = [
     "default_evaluators",
     "quote_is_verbatim",
 ]
-
-#: Metrics that count problems (lower is better); every other metric is a rate in [0, 1].
-COUNT_METRICS = frozenset({"casualties.missing", "casualties.invented", "grounding.ungrounded"})
-
-
-class FieldResult(BaseModel):
-    scores: dict[str, float | None] = Field(default_factory=dict)
-    tallies: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    labels: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
-
-    def rate(self, key: str, num: float, den: float, *, empty: float | None = None) -> None:
-        """``num/den``, or ``empty`` when ``den`` is 0."""
-        self.scores[key] = num / den if den else empty
-        self.tallies[key] = (float(num), float(den))
-
-    def prf(self, prefix: str, tp: float, n_pred: int, n_gold: int) -> None:
-        """Precision, recall and F1 under the empty-set conventions of the module docstring."""
-        both_empty = 1.0 if n_pred == 0 and n_gold == 0 else 0.0
-        self.rate(f"{prefix}precision", tp, n_pred, empty=both_empty)
-        self.rate(f"{prefix}recall", tp, n_gold, empty=both_empty)
-        self.rate(f"{prefix}f1", 2 * tp, n_pred + n_gold, empty=1.0)
-
-
-class Evaluator(Protocol):
-    name: str
-
-    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult: ...
-
-
-@lru_cache(maxsize=8)
-def aligner_for(text: str) -> Aligner:
-    return Aligner(text)
-
-
-def _same(pred: str | None, gold: Sequence[str | None]) -> bool:
-    """Names agree (both None counts as agreement)."""
-    if pred is None or gold[0] is None:
-        return pred is None and gold[0] is None
-    return entity_similarity([pred], [g for g in gold if g]) >= NAME_THRESHOLD
 
 
 class EventTypeEvaluator:
@@ -251,7 +208,7 @@ class CasualtiesEvaluator:
             if p.category != g.category or not test(p, g):
                 return 0.0  # ties broken towards the same reporter, then the closest number
             closeness = 1 / (1 + abs(_central(p) - _central(g)))
-            return 1.0 + 0.01 * _same(p.reported_by, [g.reported_by]) + 0.001 * closeness
+            return 1.0 + 0.01 * same_name(p.reported_by, [g.reported_by]) + 0.001 * closeness
 
         return match_entities(pred, gold, score, threshold=1.0)
 
@@ -267,7 +224,7 @@ class CasualtiesEvaluator:
         res.scores["casualties.missing"] = float(len(gold) - len(pairs))
         res.scores["casualties.invented"] = float(len(pred) - len(pairs))
         matched = [(pred[i], gold[j]) for i, j, _ in pairs]
-        reporters = sum(_same(p.reported_by, [g.reported_by]) for p, g in matched)
+        reporters = sum(same_name(p.reported_by, [g.reported_by]) for p, g in matched)
         res.rate("casualties.reporter_accuracy", reporters, len(matched))
         res.rate(
             "casualties.qualifier_accuracy", sum(p.qualifier == g.qualifier for p, g in matched), len(matched)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..generate.trust import Trust
 from ..schema.brief import (
     Actor,
     CasualtyFigure,
@@ -30,8 +29,9 @@ from ..schema.draft import Draft
 from .dates import resolve_date
 from .freetext import FreeText
 from .ground import Grounder, Problems
-from .link import ActorIndex, same_actor
-from .merge import drop_injected, prepare
+from .link import ActorIdResolver, same_actor
+from .trust import Trust
+from .with_rules import drop_injected, prepare
 
 __all__ = ["Assembled", "assemble"]
 
@@ -169,7 +169,7 @@ def _locations(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -
     return out
 
 
-def _diplomacy(g: Grounder, draft: Draft, index: ActorIndex, p: Problems) -> DiplomaticContext:
+def _diplomacy(g: Grounder, draft: Draft, index: ActorIdResolver, p: Problems) -> DiplomaticContext:
     ctx = DiplomaticContext()
     for pr in draft.processes:
         ev = g.name(pr, pr.name) or g.statement(pr, pr.name)
@@ -213,7 +213,7 @@ def _discrepancies(g: Grounder, draft: Draft) -> list[Discrepancy]:
 
 
 def _free_text(g: Grounder, value: str, fallback: str, what: str, p: Problems) -> str:
-    bad = g.numbers_ok(value)
+    bad = g.numbers_not_in_text(value)
     if bad and fallback:
         p.warnings.append(f"{what} had numbers not in the article ({bad}); replaced by the extractive {what}")
         return fallback
@@ -231,7 +231,7 @@ def assemble(
     trust: Trust | None = None,
 ) -> Assembled:
     """``trust`` (default: the conservative ``Trust()``) rules how a model's draft is merged with
-    ``fallback``, the extractor's (``merge.prepare``)."""
+    ``fallback``, the extractor's (``with_rules.prepare``)."""
     g = grounder or Grounder(text)
     p = Problems()
     free: FreeText | None = None
@@ -239,7 +239,7 @@ def assemble(
         free = FreeText(text)
         draft = prepare(draft, fallback, trust or Trust(), free, p.warnings)
     actors = _actors(g, draft, fallback, origin, p)
-    index = ActorIndex((a.id, [a.name, *a.aliases]) for a in actors)
+    index = ActorIdResolver((a.id, [a.name, *a.aliases]) for a in actors)
     quotes = _quotes(g, draft, fallback, p)
     for q in quotes:
         q.speaker_id = index.resolve(q.speaker)

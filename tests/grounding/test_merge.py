@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from summariser.extract import extract
-from summariser.generate.trust import Trust
 from summariser.grounding.assemble import Assembled, assemble
 from summariser.grounding.freetext import FreeText, injected_spans
+from summariser.grounding.trust import Trust
 from summariser.schema.brief import Origin
 from summariser.schema.draft import Draft
 
