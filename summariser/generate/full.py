@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..backends.base import Backend, Message
-from ..errors import ContextLengthError, InternalError
+from ..errors import ContextLengthError, GenerationError, InternalError
 from ..grounding.assemble import Assembled
 from ..load import Article
 from ..schema.draft import Draft
@@ -76,6 +76,28 @@ def spent(result: Assembled) -> Assembled:
     return result
 
 
+def _count(error: Exception, ledger: Ledger) -> None:
+    used = getattr(error, "spent", None) or {}
+    ledger.calls += int(used.get("calls", 0))
+    ledger.retries += int(used.get("retries", 0))
+    ledger.prompt_tokens += int(used.get("prompt_tokens", 0))
+    ledger.completion_tokens += int(used.get("completion_tokens", 0))
+
+
+def _rules_instead(
+    error: Exception, draft_x: Draft, ledger: Ledger, ground: Callable[[Draft], Assembled]
+) -> Assembled:
+    """Never worse than the rules: when the model gives no usable draft (no valid JSON after the re-asks,
+    an answer cut at the token limit), the brief is the rules' one, with a warning; the failed calls are
+    still counted."""
+    _count(error, ledger)
+    first = str(error).split(" (")[0][:200]
+    result = ground(draft_x)
+    result.problems.warnings.insert(0, f"the model gave no usable draft ({first}); the rules' brief is used")
+    result.problems.ungrounded = []
+    return result
+
+
 def full_steps(
     draft_x: Draft,
     article: Article,
@@ -90,10 +112,16 @@ def full_steps(
     result: Assembled | None = None
     for _attempt in range(reasks + 1):
         messages = full_messages(draft_x, article, feedback, backend)
-        ask = Ask(messages, Draft, answer_budget(backend), reasks, tolerate=(ContextLengthError,))
+        ask = Ask(messages, Draft, answer_budget(backend), reasks, tolerate=(GenerationError,))
         (answer,) = yield [ask]
+        if isinstance(answer, ContextLengthError):
+            raise answer  # the pipeline plans parts
         if isinstance(answer, Exception):
-            raise answer
+            if result is None:
+                return _rules_instead(answer, draft_x, ledger, ground)
+            _count(answer, ledger)
+            result.problems.warnings.append("a re-ask gave no usable draft; the previous answer is kept")
+            return spent(result)
         ledger.add(answer, messages, "brief")
         result = ground(answer.value)
         if not result.problems.ungrounded:
