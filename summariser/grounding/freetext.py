@@ -25,7 +25,8 @@ _CUES = [
     for p in (
         r"\b(ignore|disregard|forget)\b[^.\n]{0,60}\b(instructions?|above|previous|prompt|rules)\b",
         r"\byou are (now )?(a|an|the) [^.\n]{0,30}\b(assistant|ai|model|bot|chatbot)\b",
-        r"\b(output|respond|reply|answer|return|print|write)\b[^.\n]{0,40}\b(exactly|only|nothing else)\b",
+        r"\b(output|respond|reply|return|print)\b[^.\n]{0,40}\b(exactly this|only this|only the following"
+        r"|nothing else|the following json)\b",
         r"\b(system|developer) (prompt|message|instructions?)\b",
         r"\b(set|make|change|report) the (headline|summary|event type|casualt\w+)\b",
         r"\bthe (headline|event type|summary) (is|should be|must be)\b",
