@@ -34,6 +34,7 @@ BENCHES: dict[str, tuple[str, str, dict[str, str]]] = {
     "coldstart": ("benchmarks.bench_coldstart", "--help and first output of `summariser brief`", {}),
     "scoring": ("benchmarks.bench_scoring", "`eval score` over 1,000 recorded briefs", {}),
     "serve": ("benchmarks.bench_serve", "serve: 200 requests from 16 clients; 429 over capacity", {}),
+    "ray": ("benchmarks.bench_ray", "Ray executor (1, 2 actors) beside the local one", {}),
 }
 
 
