@@ -28,6 +28,7 @@ from .generate.parts import PartPlan
 from .grounding.assemble import Assembled, assemble
 from .grounding.ground import Grounder
 from .grounding.merge import merge_parts
+from .grounding.trust import Trust, load_trust
 from .load import Article, article_from_text
 from .schema.brief import Evidence, IncidentBrief, Meta, Origin, Usage
 from .schema.draft import Draft
@@ -61,6 +62,8 @@ class Summariser:
         self._backend = backend.backend if isinstance(backend, OpenBackend) else backend
         self._backend_built = backend is not None
         self._briefs = 0
+        self._failed = 0
+        self._trust: Trust | None = None
 
     @property
     def backend(self) -> Backend | None:
@@ -73,7 +76,8 @@ class Summariser:
 
     def close(self) -> None:
         if self._opened is not None:
-            self._opened.finish(done=self._briefs)
+            status = "failed" if self._failed and not self._briefs else "ok"
+            self._opened.finish(status=status, done=self._briefs, failed=self._failed)
             self._opened = None
         if self._backend is not None:
             self._backend.close()
@@ -97,21 +101,45 @@ class Summariser:
 
     def brief(self, article: Article) -> IncidentBrief:
         backend = self.backend
-        return run_steps(self._steps(article, backend), backend)
+        ledger = Ledger(warnings=list(article.warnings))
+        try:
+            return run_steps(self._steps(article, backend, ledger), backend)
+        except Exception as exc:
+            self._failed += 1
+            ledger.charge(exc)
+            raise
 
     async def abrief(self, article: Article) -> IncidentBrief:
         backend = self.backend
-        return await arun_steps(self._steps(article, backend), backend)
+        ledger = Ledger(warnings=list(article.warnings))
+        try:
+            return await arun_steps(self._steps(article, backend, ledger), backend)
+        except Exception as exc:
+            self._failed += 1
+            ledger.charge(exc)
+            raise
+
+    @property
+    def trust(self) -> Trust:
+        """The trust profile ``summariser calibrate`` measured for this engine + endpoint + model, or the
+        conservative default (``grounding.trust``)."""
+        if self._trust is None:
+            self._trust = load_trust(self.settings.resolved_trust_dir, self.settings.endpoint_key())
+        return self._trust
+
+    def _adopt_choices(self, backend: Backend) -> bool:
+        """A profile decides whether the model's choices override the rules; without one, what the backend
+        declares (``trusted``: False for every GGUF, the bundled one included: they vote)."""
+        return self.trust.adopt_choices() if self.trust.profile_id is not None else backend.trusted
 
     # -- the flow ------------------------------------------------------------------------------------
-    def _steps(self, article: Article, backend: Backend | None) -> Steps[IncidentBrief]:
+    def _steps(self, article: Article, backend: Backend | None, ledger: Ledger) -> Steps[IncidentBrief]:
         started = time.perf_counter()
-        ledger = Ledger(warnings=list(article.warnings))
         if backend is None or backend.mode == "none":
             result = self._ground(self._extract(article), article, Origin.EXTRACTOR, None)
         elif backend.mode == "choices":
             draft_x = self._extract(article)
-            decided = yield from decide_steps(draft_x, article.text, adopt=backend.trusted)
+            decided = yield from decide_steps(draft_x, article.text, adopt=self._adopt_choices(backend))
             _add_decided(ledger, decided)
             result = self._ground(decided.draft, article, Origin.EXTRACTOR, None)
         else:
@@ -154,7 +182,16 @@ class Summariser:
             fallback=fallback,
             published=article.published,
             grounder=Grounder(article.text),
+            trust=self.trust if origin == Origin.LLM else None,
         )
+
+    def _redacted(self, text: str) -> str:
+        return _redact_for(self.settings, text)
+
+    def _warnings(self, warnings: list[str]) -> list[str]:
+        """Warnings for the brief: the endpoint's notices first, no key (an endpoint may echo it)."""
+        notices = list(getattr(self.backend, "notices", None) or [])
+        return [self._redacted(w) for w in dict.fromkeys(notices + warnings)]
 
     def _finish(self, r: Assembled, article: Article, ledger: Ledger, started: float) -> IncidentBrief:
         from .generate.prompt import prompt_hash
@@ -175,12 +212,14 @@ class Summariser:
             llm_calls=ledger.calls,
             retries=ledger.retries,
             duration_s=round(time.perf_counter() - started, 4),
-            warnings=ledger.warnings + r.problems.warnings,
+            warnings=self._warnings(ledger.warnings + r.problems.warnings),
             package_version=__version__,
+            structured_mode=ledger.structured_mode,
+            trust_profile=self.trust.profile_id if backend is not None and backend.mode != "none" else None,
         )
         brief = IncidentBrief(
-            headline=r.headline,
-            summary=r.summary,
+            headline=self._redacted(r.headline),
+            summary=self._redacted(r.summary),
             summary_evidence=r.summary_evidence,
             event=r.event,
             casualties=r.casualties,
@@ -194,6 +233,12 @@ class Summariser:
         _check_evidence(brief, article.text)
         self._briefs += 1
         return brief
+
+
+def _redact_for(settings: Settings, text: str) -> str:
+    from .redact import redact
+
+    return redact(text, [settings.api_key])
 
 
 def _add_decided(ledger: Ledger, decided: DecideResult) -> None:

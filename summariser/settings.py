@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import ConfigError, ModelError
 
-__all__ = ["ENV_VARS", "ModelSpec", "Settings", "parse_model"]
+__all__ = ["ENV_VARS", "STRUCTURED_MODES", "ModelSpec", "Settings", "parse_model"]
 
 ENV_VARS = {
     "model": "SUMMARISER_MODEL",
@@ -27,8 +27,17 @@ ENV_VARS = {
     "no_log": "SUMMARISER_NO_LOG",
     "n_ctx": "SUMMARISER_N_CTX",
     "n_threads": "SUMMARISER_N_THREADS",
+    "structured_mode": "SUMMARISER_STRUCTURED_MODE",
+    "local_endpoint": "SUMMARISER_LOCAL_ENDPOINT",
+    "trust_dir": "SUMMARISER_TRUST_DIR",
     "api_token": "SUMMARISER_API_TOKEN",
 }
+
+STRUCTURED_MODES = ("auto", "json_schema", "json_object", "tools", "md_json")
+"""How an OpenAI-compatible endpoint is asked for structured output; ``auto`` negotiates the strongest."""
+DEFAULT_TIMEOUT = 60.0
+LOCAL_TIMEOUT = 600.0
+"""Default answer timeout for loopback/private endpoints: a CPU server may compute for minutes."""
 
 DEFAULT_MODEL = "local"
 
@@ -114,6 +123,17 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
         ) from None
 
 
+def _flag(env: Mapping[str, str], key: str) -> bool | None:
+    raw = env.get(key, "").strip().lower()
+    if raw == "":
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{key}={raw!r} is not a yes/no value", hint=f"set {key} to 1 or 0, or leave it unset")
+
+
 def _default_cache_dir() -> Path:
     import platformdirs
 
@@ -125,7 +145,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    timeout: float = 60.0
+    timeout: float | None = None  # None: DEFAULT_TIMEOUT, or LOCAL_TIMEOUT for a local endpoint
     max_retries: int = 4
     reasks: int = 2
     cache_dir: Path | None = None
@@ -136,6 +156,27 @@ class Settings:
     n_threads: int | None = None
     temperature: float = 0.0
     seed: int = 0
+    structured_mode: str = "auto"
+    # whether the endpoint is a local one-request-at-a-time server (no re-send after a timeout, longer
+    # default timeout); None: decided from the URL (loopback/private addresses)
+    local_endpoint: bool | None = None
+    trust_dir: Path | None = None  # trust profiles written by `summariser calibrate`
+
+    def __post_init__(self) -> None:
+        mode = self.structured_mode.strip().lower()
+        if mode == "json":  # the name before negotiation existed: JSON object mode
+            mode = "json_object"
+        if mode not in STRUCTURED_MODES:
+            raise ConfigError(
+                f"unknown structured mode {self.structured_mode!r}",
+                hint=f"use one of {', '.join(STRUCTURED_MODES)} (--structured-mode or "
+                f"{ENV_VARS['structured_mode']})",
+            )
+        object.__setattr__(self, "structured_mode", mode)
+        if self.timeout is not None and not self.timeout > 0:
+            raise ConfigError(
+                f"timeout must be positive, not {self.timeout}", hint=f"set {ENV_VARS['timeout']}"
+            )
     api_token: str | None = field(default=None, repr=False)  # `summariser serve`: required bearer token
 
     @classmethod
@@ -145,13 +186,16 @@ class Settings:
             "model": env.get(ENV_VARS["model"]) or DEFAULT_MODEL,
             "base_url": env.get(ENV_VARS["base_url"]) or None,
             "api_key": env.get(ENV_VARS["api_key"]) or None,
-            "timeout": _float(env, ENV_VARS["timeout"], 60.0),
+            "timeout": _float(env, ENV_VARS["timeout"], 0.0) if env.get(ENV_VARS["timeout"]) else None,
             "max_retries": _int(env, ENV_VARS["max_retries"], 4),
             "cache_dir": Path(env[ENV_VARS["cache_dir"]]) if env.get(ENV_VARS["cache_dir"]) else None,
             "use_cache": env.get(ENV_VARS["no_cache"], "") in ("", "0", "false"),
             "n_ctx": _int(env, ENV_VARS["n_ctx"], 2048),
             "log_db": Path(env[ENV_VARS["log_db"]]) if env.get(ENV_VARS["log_db"]) else None,
             "use_log": env.get(ENV_VARS["no_log"], "") in ("", "0", "false"),
+            "structured_mode": env.get(ENV_VARS["structured_mode"]) or "auto",
+            "local_endpoint": _flag(env, ENV_VARS["local_endpoint"]),
+            "trust_dir": Path(env[ENV_VARS["trust_dir"]]) if env.get(ENV_VARS["trust_dir"]) else None,
             "api_token": env.get(ENV_VARS["api_token"]) or None,
         }
         threads = env.get(ENV_VARS["n_threads"])
@@ -168,9 +212,35 @@ class Settings:
         """``model`` parsed, once per ``Settings`` (``with_`` makes a new one)."""
         return parse_model(self.model)
 
+    def effective_timeout(self, *, local: bool) -> float:
+        """Seconds to wait for an answer: as set, else longer for a local server than a remote API."""
+        if self.timeout is not None:
+            return self.timeout
+        return LOCAL_TIMEOUT if local else DEFAULT_TIMEOUT
+
     @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or _default_cache_dir()
+
+    @property
+    def resolved_trust_dir(self) -> Path:
+        if self.trust_dir:
+            return self.trust_dir
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("summariser")) / "trust"
+
+    def endpoint_key(self) -> str:
+        """Who a trust profile is for: engine, endpoint (no credentials) and model."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        spec = self.model_spec
+        endpoint = ""
+        if spec.engine == "openai":
+            parts = urlsplit(self.base_url or "https://api.openai.com/v1")
+            host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+            endpoint = urlunsplit(parts._replace(netloc=host)).rstrip("/")
+        return f"{spec.engine}|{endpoint}|{spec.name}"
 
     @property
     def resolved_log_db(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,31 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "SUMMARISER_LOG_DB",
         "SUMMARISER_NO_CACHE",
         "SUMMARISER_NO_LOG",
+        "SUMMARISER_STRUCTURED_MODE",
+        "SUMMARISER_LOCAL_ENDPOINT",
+        "SUMMARISER_TIMEOUT",
+        "SUMMARISER_TRUST_DIR",
         "SUMMARISER_API_TOKEN",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SUMMARISER_LOG_DB", str(tmp_path_factory.mktemp("logs") / "logs.db"))
+    monkeypatch.setenv("SUMMARISER_TRUST_DIR", str(tmp_path_factory.mktemp("trust")))
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[str]:
+    """ONE real OpenAI-compatible server for the whole session: llama-cpp-python's own
+    (``python -m llama_cpp.server``) with the bundled SmolLM2 GGUF on a free 127.0.0.1 port, model name
+    ``smollm2``. Yields its base URL; stopped at the end of the session."""
+    from summariser.testing.llama_server import LlamaServer, LlamaServerError
+
+    server = LlamaServer(n_ctx=4096)
+    try:
+        server.start()
+    except LlamaServerError as exc:
+        pytest.fail(f"the real llama.cpp server did not start: {exc}")
+    try:
+        yield server.base_url
+    finally:
+        server.stop()

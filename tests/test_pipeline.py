@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from summariser.backends.fake import FakeBackend
-from summariser.errors import ContextLengthError, GenerationError
+from summariser.errors import ContextLengthError, EndpointError, GenerationError
 from summariser.pipeline import Summariser
 from summariser.schema.brief import IncidentBrief, Origin
 from summariser.schema.draft import Draft, DraftQuote
@@ -70,7 +70,8 @@ def test_good_answer_gives_a_grounded_brief_with_meta(make) -> None:
     brief = make(fake).summarise(TEXT)
     assert isinstance(brief, IncidentBrief)
     assert [q.text for q in brief.quotes] == [QUOTE]
-    assert brief.quotes[0].evidence[0].origin is Origin.LLM
+    # the rules found the same quote: their exact span is the one kept (origin extractor)
+    assert brief.quotes[0].evidence[0].origin is Origin.EXTRACTOR
     assert brief.quotes[0].speaker_id == brief.actors[0].id
     m = brief.meta
     assert (m.engine, m.model, m.llm_calls, m.retries) == ("openai", "fake-model", 1, 0)
@@ -102,12 +103,19 @@ def test_invented_quote_that_persists_is_dropped_and_the_extractor_quote_kept(ma
 
 
 def test_backend_errors_propagate_as_summariser_errors(make) -> None:
-    with pytest.raises(GenerationError):
-        make(FakeBackend([GenerationError("no valid answer")])).summarise(TEXT)
+    with pytest.raises(EndpointError):
+        make(FakeBackend([EndpointError("server down")])).summarise(TEXT)
+
+
+def test_no_usable_draft_gives_the_rules_brief(make) -> None:
+    brief = make(FakeBackend([GenerationError("no valid answer")])).summarise(TEXT)
+    rules = Summariser(Settings(model="extractive")).summarise(TEXT)
+    assert brief.quotes == rules.quotes and brief.casualties == rules.casualties
+    assert brief.meta.warnings[0].startswith("the model gave no usable draft (no valid answer)")
 
 
 def test_article_too_long_for_context_is_refused_naming_the_limit(make) -> None:
-    with pytest.raises(ContextLengthError, match="context of 1,000 tokens"):
+    with pytest.raises(ContextLengthError, match=r"context of 1,000 tokens.*leave no room for the article"):
         make(FakeBackend([model_draft(QUOTE)], context_window=1000)).summarise(TEXT * 20)
 
 

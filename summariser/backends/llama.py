@@ -77,9 +77,10 @@ class LlamaBackend(Backend):
         _check_gguf(path)
         self.model_path = path.resolve()
         self.bundled = bundled
-        # measured (README, benchmarks/results/model_choices.json): the bundled 135M model is worse than the
-        # rules at every choice, so its answers are votes that flag disagreements, never overrides
-        self.trusted = not bundled
+        # a capability default only: whether its answers override the rules is the trust profile's business
+        # (grounding/trust.py); with no profile they are votes that flag disagreements (measured for the
+        # bundled 135M model: worse than the rules at every choice, benchmarks/results/model_choices.json)
+        self.trusted = False
         self.model = f"bundled:{path.stem}" if bundled else str(self.model_path)
         self.context_window = self.settings.n_ctx
         if mode is None:

@@ -19,8 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..redact import redact, redact_all
 from ..store.cache import ResponseCache, messages_sha256
-from ..store.runlog import CallRecord, RunLog, current_item, redact
+from ..store.runlog import CallRecord, RunLog, current_item
 from .base import Backend, Completion, Message, T
 
 __all__ = ["CachedBackend", "Call", "LoggedBackend", "Wrapper"]
@@ -45,7 +46,10 @@ class Wrapper(Backend):
         self.inner = inner
         self.engine, self.model, self.mode = inner.engine, inner.model, inner.mode
         self.trusted, self.concurrent = inner.trusted, inner.concurrent
-        self.context_window = inner.context_window
+
+    @property
+    def context_window(self) -> int:  # type: ignore[override]  # the inner backend may learn it late
+        return self.inner.context_window
 
     # -- hooks -----------------------------------------------------------------------------------------------
     def before(self, call: Call) -> Completion[Any] | None:
@@ -124,6 +128,7 @@ class CachedBackend(Wrapper):
         super().__init__(inner)
         self.cache = cache
         settings = getattr(inner, "settings", None)
+        self.secrets = [getattr(settings, "api_key", None)]  # an endpoint may echo the key in an answer
         if params is None and settings is not None:
             params = {"temperature": settings.temperature, "seed": settings.seed}
         self.params = dict(params or {})
@@ -175,7 +180,7 @@ class CachedBackend(Wrapper):
             model=self.model,
             response_model=type(completion.value).__name__,
             prompt_sha256=messages_sha256(call.messages),
-            value=completion.value.model_dump(mode="json"),
+            value=redact_all(completion.value.model_dump(mode="json"), self.secrets),
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
             finish_reason=completion.finish_reason,
@@ -210,7 +215,11 @@ class LoggedBackend(Wrapper):
         if error is not None:
             rec.outcome = type(error).__name__
             rec.error = redact(str(error), self.secrets)[:500]
-            rec.calls = 1
+            spent = getattr(error, "spent", None) or {}  # what the failed call cost (backends attach it)
+            rec.calls = int(spent.get("calls", 1))
+            rec.retries = int(spent.get("retries", 0))
+            rec.prompt_tokens = int(spent.get("prompt_tokens", 0))
+            rec.completion_tokens = int(spent.get("completion_tokens", 0))
         self.runlog.record(rec)
 
     def after(self, call: Call, completion: Completion[Any]) -> None:

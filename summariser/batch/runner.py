@@ -272,6 +272,9 @@ class BatchRunner:
             )
         except Exception as exc:  # one failure never stops the batch; interrupts and cancels do
             result.error = _error_info(exc, self.secrets)
+            spent = getattr(exc, "spent", None) or {}  # what the failed brief cost all the same
+            result.tokens = int(spent.get("prompt_tokens", 0)) + int(spent.get("completion_tokens", 0))
+            result.calls = int(spent.get("calls", 0))
             line = {
                 "id": item.id,
                 "source": redact(item.source, self.secrets),

@@ -24,6 +24,7 @@ _LAZY_COMMANDS = {
     "eval": ("summariser.cli.evals", "eval_group"),
     "cache": ("summariser.cli.batch", "cache_group"),
     "logs": ("summariser.cli.batch", "logs"),
+    "calibrate": ("summariser.cli.calibrate", "calibrate"),
     "serve": ("summariser.cli.serve", "serve"),
 }
 
@@ -47,6 +48,7 @@ _LAZY_HELP = {
     "batch": 'Brief many articles: files, folders (*.txt, *.md, *.html), globs or JSONL files of {"id", '
     '"text", "published"} records.',
     "cache": "The response cache: model answers reused when the very same request is made again.",
+    "calibrate": "Measure a model against the rules on golden CASES and write its trust profile.",
     "eval": "Score briefs against golden cases; compare runs (exit 1 on a regression).",
     "logs": "Recent runs and what they cost: model calls, tokens, errors, duration.",
     "serve": "Serve briefs over HTTP (API under /v1, docs at /docs) and a desk page at /.",
@@ -117,7 +119,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta[f"summariser.{param.name}"] = value
+    return value
+
+
 def model_options(f: Any) -> Any:
+    f = click.option(
+        "--structured-mode",
+        type=click.Choice(["auto", "json_schema", "json_object", "tools", "md_json"]),
+        expose_value=False,
+        callback=_remember,
+        help="How an openai: endpoint is asked for JSON; auto tries the strongest it honours "
+        "[env SUMMARISER_STRUCTURED_MODE; default auto].",
+    )(f)
     f = click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")(f)
     f = click.option(
         "--model",
@@ -139,6 +155,9 @@ def parse_published(value: str | None) -> dt.date | None:
 def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
     from ..settings import Settings
 
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and "structured_mode" not in extra:
+        extra["structured_mode"] = ctx.meta.get("summariser.structured_mode")
     return Settings.from_env(model=model, base_url=base_url, **extra)
 
 

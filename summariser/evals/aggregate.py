@@ -61,7 +61,7 @@ class CostSummary(BaseModel):
     llm_calls: int = 0
     retries: int = 0
     duration_s: float = 0.0
-    cases: int = Field(default=0, description="Cases with a cost (valid briefs).")
+    cases: int = Field(default=0, description="Cases with a cost (valid briefs, and failed ones that spent).")
     mean_total_tokens: float | None = None
     mean_llm_calls: float | None = None
     mean_duration_s: float | None = None

@@ -68,6 +68,9 @@ class CaseRecord(BaseModel):
     )
     brief: dict[str, Any] | None = None
     error: str | None = Field(default=None, description="Why no brief was made: 'ErrorType: message'.")
+    spent: dict[str, int] | None = Field(
+        default=None, description="What a failed brief cost (calls, retries, tokens), counted in the costs."
+    )
     seconds: float = 0.0
     prompt_version: str | None = None
     prompt_hash: str | None = None

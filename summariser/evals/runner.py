@@ -39,7 +39,7 @@ from .aggregate import Report, aggregate
 from .golden import load_cases
 from .models import Case
 from .runfile import CaseRecord, RunFile, encode_texts, prompts_sha256, resolve_spec
-from .score import CaseScore, score_case
+from .score import CaseCost, CaseScore, score_case
 
 __all__ = ["cases_for_run", "generate", "rescore", "run_eval", "score_records", "settings_record"]
 
@@ -87,6 +87,8 @@ def _record(
     )
     if error is not None:
         rec.error = f"{type(error).__name__}: {error}"
+        spent = getattr(error, "spent", None)
+        rec.spent = {k: int(v) for k, v in spent.items()} if isinstance(spent, dict) else None
         return rec
     data = brief.model_dump(mode="json")
     rec.prompt_version, rec.prompt_hash = brief.meta.prompt_version, brief.meta.prompt_hash
@@ -182,6 +184,16 @@ def score_records(
         score = score_case(case, brief if brief is not None else {})
         if brief is None:
             score.error = f"no brief: {rec.error}"
+            if rec.spent:  # a failed brief still cost calls and tokens
+                p, c = rec.spent.get("prompt_tokens", 0), rec.spent.get("completion_tokens", 0)
+                score.cost = CaseCost(
+                    prompt_tokens=p,
+                    completion_tokens=c,
+                    total_tokens=p + c,
+                    llm_calls=rec.spent.get("calls", 0),
+                    retries=rec.spent.get("retries", 0),
+                    duration_s=rec.seconds,
+                )
         scores.append(score)
     return scores, aggregate(scores, resamples=resamples, seed=seed)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..backends.base import Backend, Message
-from ..errors import ContextLengthError, InternalError
+from ..errors import ContextLengthError, GenerationError, InternalError
 from ..grounding.assemble import Assembled
 from ..load import Article
 from ..schema.draft import Draft
@@ -21,9 +21,16 @@ from .drive import Ask, Steps
 from .ledger import Ledger
 from .prompt import render
 
-__all__ = ["FULL_MAX_TOKENS", "candidates", "full_messages", "full_steps", "spent"]
+__all__ = ["FULL_MAX_TOKENS", "answer_budget", "candidates", "full_messages", "full_steps", "spent"]
 
 FULL_MAX_TOKENS = 3000
+
+
+def answer_budget(backend: Backend) -> int:
+    """``max_tokens`` for a full draft: ``FULL_MAX_TOKENS``, scaled down by a backend that knows its
+    context window is small (``OpenAIBackend.answer_budget``: at most half the window)."""
+    scale = getattr(backend, "answer_budget", None)
+    return int(scale(FULL_MAX_TOKENS)) if callable(scale) else FULL_MAX_TOKENS
 
 
 def candidates(draft: Draft) -> dict[str, Any]:
@@ -51,10 +58,11 @@ def full_messages(
         feedback=feedback,
     )
     size = sum(backend.count_tokens(m["content"]) for m in messages)
-    if size + FULL_MAX_TOKENS > backend.context_window:
+    budget = answer_budget(backend)
+    if size + budget > backend.context_window:
         raise ContextLengthError(
             f"{article.name}: the prompt needs about {size:,} tokens; {backend.model} takes "
-            f"{backend.context_window:,} with {FULL_MAX_TOKENS:,} for the answer",
+            f"{backend.context_window:,} with {budget:,} for the answer",
             hint="use a model with a larger context, or --model extractive",
         )
     return messages
@@ -64,6 +72,28 @@ def spent(result: Assembled) -> Assembled:
     """What is still ungrounded after the last re-ask is dropped, with a warning each."""
     for line in result.problems.ungrounded:
         result.problems.warnings.append(f"dropped after re-asking: {line}")
+    result.problems.ungrounded = []
+    return result
+
+
+def _count(error: Exception, ledger: Ledger) -> None:
+    used = getattr(error, "spent", None) or {}
+    ledger.calls += int(used.get("calls", 0))
+    ledger.retries += int(used.get("retries", 0))
+    ledger.prompt_tokens += int(used.get("prompt_tokens", 0))
+    ledger.completion_tokens += int(used.get("completion_tokens", 0))
+
+
+def _rules_instead(
+    error: Exception, draft_x: Draft, ledger: Ledger, ground: Callable[[Draft], Assembled]
+) -> Assembled:
+    """Never worse than the rules: when the model gives no usable draft (no valid JSON after the re-asks,
+    an answer cut at the token limit), the brief is the rules' one, with a warning; the failed calls are
+    still counted."""
+    _count(error, ledger)
+    first = str(error).split(" (")[0][:200]
+    result = ground(draft_x)
+    result.problems.warnings.insert(0, f"the model gave no usable draft ({first}); the rules' brief is used")
     result.problems.ungrounded = []
     return result
 
@@ -82,10 +112,16 @@ def full_steps(
     result: Assembled | None = None
     for _attempt in range(reasks + 1):
         messages = full_messages(draft_x, article, feedback, backend)
-        ask = Ask(messages, Draft, FULL_MAX_TOKENS, reasks, tolerate=(ContextLengthError,))
+        ask = Ask(messages, Draft, answer_budget(backend), reasks, tolerate=(GenerationError,))
         (answer,) = yield [ask]
+        if isinstance(answer, ContextLengthError):
+            raise answer  # the pipeline plans parts
         if isinstance(answer, Exception):
-            raise answer
+            if result is None:
+                return _rules_instead(answer, draft_x, ledger, ground)
+            _count(answer, ledger)
+            result.problems.warnings.append("a re-ask gave no usable draft; the previous answer is kept")
+            return spent(result)
         ledger.add(answer, messages, "brief")
         result = ground(answer.value)
         if not result.problems.ungrounded:

@@ -20,7 +20,7 @@ from ..backends.base import Backend
 from ..errors import ContextLengthError
 from ..load import Article
 from ..schema.taxonomy import EventType
-from .full import FULL_MAX_TOKENS
+from .full import answer_budget
 from .prompt import render
 
 __all__ = ["MAX_PARTS", "MIN_PART_CHARS", "Part", "PartPlan", "part_size", "split_text"]
@@ -120,11 +120,12 @@ def _overhead_tokens(backend: Backend) -> int:
 def part_size(backend: Backend, text: str, name: str = "<text>") -> int:
     """How many characters of ``text`` one part may hold for ``backend`` (prompt and answer deducted)."""
     overhead = _overhead_tokens(backend)
-    room = backend.context_window - FULL_MAX_TOKENS - overhead
-    if room < 128:
+    budget = answer_budget(backend)
+    room = backend.context_window - budget - overhead
+    if room < 128:  # no splitting helps: the prompt and the answer alone fill the window
         raise ContextLengthError(
             f"{name}: {backend.model} has a context of {backend.context_window:,} tokens; the prompt "
-            f"({overhead:,}) and the answer ({FULL_MAX_TOKENS:,}) leave no room for the article",
+            f"({overhead:,}) and the answer ({budget:,}) leave no room for the article",
             hint="use a model with a larger context, or --model extractive",
         )
     sample = text[:20000] or " "

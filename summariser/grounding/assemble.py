@@ -27,8 +27,11 @@ from ..schema.brief import (
 )
 from ..schema.draft import Draft
 from .dates import resolve_date
+from .freetext import FreeText
 from .ground import Grounder, Problems
 from .link import ActorIdResolver, same_actor
+from .trust import Trust
+from .with_rules import drop_injected, prepare
 
 __all__ = ["Assembled", "assemble"]
 
@@ -234,9 +237,16 @@ def assemble(
     fallback: Draft | None = None,
     published: dt.date | None = None,
     grounder: Grounder | None = None,
+    trust: Trust | None = None,
 ) -> Assembled:
+    """``trust`` (default: the conservative ``Trust()``) rules how a model's draft is merged with
+    ``fallback``, the extractor's (``with_rules.prepare``)."""
     g = grounder or Grounder(text)
     p = Problems()
+    free: FreeText | None = None
+    if origin == Origin.LLM and fallback is not None and fallback is not draft:
+        free = FreeText(text)
+        draft = prepare(draft, fallback, trust or Trust(), free, p.warnings)
     actors = _actors(g, draft, fallback, origin, p)
     index = ActorIdResolver((a.id, [a.name, *a.aliases]) for a in actors)
     quotes = _quotes(g, draft, fallback, p)
@@ -279,7 +289,7 @@ def assemble(
     sources = [x for x in (g.source(s, s.name, s.kind, p) for s in draft.sources) if x is not None]
     for s in sources:
         s.actor_id = index.resolve(s.name)
-    return Assembled(
+    result = Assembled(
         headline=_free_text(g, draft.headline, fb.headline, "headline", p),
         summary=summary,
         summary_evidence=summary_ev,
@@ -292,3 +302,6 @@ def assemble(
         discrepancies=_discrepancies(g, draft),
         problems=p,
     )
+    if free is not None:
+        drop_injected(result, free, p.warnings)
+    return result

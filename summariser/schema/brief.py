@@ -299,6 +299,14 @@ class Meta(_Model):
     duration_s: float = 0.0
     warnings: list[str] = Field(default_factory=list)
     package_version: str = ""
+    structured_mode: str | None = Field(
+        default=None, description="How the OpenAI-compatible endpoint was asked for JSON (openai engine)."
+    )
+    trust_profile: str | None = Field(
+        default=None,
+        description="Id of the trust profile that decided which of the model's fields were kept "
+        "(none: the conservative default).",
+    )
 
 
 class IncidentBrief(_Model):

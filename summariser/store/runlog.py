@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
+from ..redact import redact
 from .sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -78,23 +77,6 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started);
 """
-
-_KEY_PATTERNS = [
-    (re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}"), "sk-***"),
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{8,}"), r"\1 ***"),
-    (re.compile(r"(?i)\b(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]+"), r"\1***"),
-]
-
-
-def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without the given secrets or anything shaped like an API key."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    for pattern, repl in _KEY_PATTERNS:
-        text = pattern.sub(repl, text)
-    return text
-
 
 def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]

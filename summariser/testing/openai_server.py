@@ -6,6 +6,9 @@ then the ``responder(request_json) -> Step``. Every request is recorded (:class:
 
 Answers follow how the client asked: tool calls when the request carries ``tools`` (instructor TOOLS mode),
 bare JSON when it carries ``response_format`` (JSON mode), JSON in a fenced block otherwise (MD_JSON).
+``refuse_modes={"json_schema": 500}`` refuses a structured mode as real servers do (llama-cpp-python's
+answers 500 with a validation message); ``context_window=N`` lists it and answers overflows with OpenAI's
+"maximum context length" 400. ``GET /v1/models`` lists ``models`` (404 when none are scripted).
 
     with OpenAIServer([Step.error(429, retry_after=1), Step.answer({"a": 1})]) as server:
         client = OpenAI(base_url=server.base_url, api_key="x")
@@ -18,26 +21,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import itertools
 import json
-import random
-import runpy
 import signal
 import socket
 import struct
 import sys
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from http import HTTPStatus
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
+from .steps import FAULT_KINDS, HOST, FaultInjector, Responder, Step, error_body, load_script, tool_name
 
 __all__ = [
     "FAULT_KINDS",
@@ -48,155 +46,8 @@ __all__ = [
     "Step",
     "load_script",
     "main",
+    "request_mode",
 ]
-
-HOST = "127.0.0.1"  # never anything else: this server is for local tests only
-FAULT_KINDS = ("429", "500", "502", "503", "reset", "slow", "malformed")
-StepKind = Literal["answer", "text", "error", "reset", "raw", "respond"]
-Responder = Callable[[dict[str, Any]], Any]
-_RESET_PARTIAL = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n"
-    b'{"id": "chatcmpl-reset", "object": "chat.completion", "choi'
-)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One scripted reaction. Build with the class methods; ``delay`` sleeps before answering."""
-
-    kind: StepKind
-    content: Any = None
-    status: int = 200
-    headers: Mapping[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    finish_reason: str = "stop"
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-
-    @classmethod
-    def answer(
-        cls,
-        data: Any,
-        *,
-        finish_reason: str = "stop",
-        prompt_tokens: int | None = None,
-        completion_tokens: int | None = None,
-        delay: float = 0.0,
-    ) -> Step:
-        """A JSON answer (dict, list or pydantic model); with ``finish_reason="length"`` it is cut in half."""
-        if isinstance(data, BaseModel):
-            data = data.model_dump(mode="json")
-        return cls(
-            "answer",
-            data,
-            finish_reason=finish_reason,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            delay=delay,
-        )
-
-    @classmethod
-    def text(cls, content: str, *, finish_reason: str = "stop", delay: float = 0.0) -> Step:
-        """Message content verbatim (never turned into a tool call)."""
-        return cls("text", content, finish_reason=finish_reason, delay=delay)
-
-    @classmethod
-    def malformed(cls, content: str = '{"headline": "unterminated', *, delay: float = 0.0) -> Step:
-        """A 200 answer whose content is not valid JSON."""
-        return cls("text", content, delay=delay)
-
-    @classmethod
-    def error(
-        cls,
-        status: int,
-        *,
-        retry_after: float | str | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-        delay: float = 0.0,
-    ) -> Step:
-        """An HTTP error; ``body`` defaults to an OpenAI-style ``{"error": {...}}`` object."""
-        all_headers = dict(headers or {})
-        if retry_after is not None:
-            all_headers["Retry-After"] = str(retry_after)
-        return cls("error", body, status=status, headers=all_headers, delay=delay)
-
-    @classmethod
-    def reset(cls, partial: bytes = _RESET_PARTIAL, *, delay: float = 0.0) -> Step:
-        """Write ``partial`` (headers and part of a body), then reset the connection."""
-        return cls("reset", partial, delay=delay)
-
-    @classmethod
-    def raw(
-        cls, data: bytes, *, status: int = 200, content_type: str = "application/json", delay: float = 0.0
-    ) -> Step:
-        """Exactly these body bytes (e.g. a body that is not JSON at all)."""
-        return cls("raw", data, status=status, headers={"Content-Type": content_type}, delay=delay)
-
-    @classmethod
-    def sleep(cls, seconds: float, then: Step | None = None) -> Step:
-        """Sleep, then answer with ``then`` (default: whatever the responder says)."""
-        return dataclasses.replace(then or cls("respond"), delay=seconds)
-
-    @classmethod
-    def from_dict(cls, spec: Mapping[str, Any]) -> Step:
-        """A step from a script: ``{"kind": "error", "status": 429, "retry_after": 1}`` and so on."""
-        spec = dict(spec)
-        kind = spec.pop("kind")
-        if kind == "answer":
-            return cls.answer(spec.pop("content"), **spec)
-        if kind in ("text", "malformed"):
-            return getattr(cls, kind)(**spec)
-        if kind == "error":
-            return cls.error(spec.pop("status"), **spec)
-        if kind == "reset":
-            partial = spec.pop("partial", None)
-            return cls.reset(partial.encode() if partial else _RESET_PARTIAL, **spec)
-        if kind == "raw":
-            return cls.raw(spec.pop("data").encode(), **spec)
-        if kind == "sleep":
-            then = spec.get("then")
-            return cls.sleep(spec["seconds"], cls.from_dict(then) if then else None)
-        raise ValueError(f"unknown step kind {kind!r}")
-
-
-@dataclass
-class FaultInjector:
-    """With probability ``rate`` per request, a fault drawn uniformly from ``kinds`` (seeded, thread-safe).
-
-    Requests race in a threaded server, so which request gets which fault may vary between runs; the
-    sequence of draws does not. ``injected`` counts what was injected.
-    """
-
-    rate: float = 0.2
-    seed: int = 0
-    kinds: Sequence[str] = FAULT_KINDS
-    slow_seconds: float = 2.0
-    retry_after: float | None = None
-
-    def __post_init__(self) -> None:
-        unknown = set(self.kinds) - set(FAULT_KINDS)
-        if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
-        self._rng = random.Random(self.seed)
-        self._lock = threading.Lock()
-        self.injected: Counter[str] = Counter()
-
-    def draw(self) -> Step | None:
-        with self._lock:
-            if self._rng.random() >= self.rate:
-                return None
-            kind = self._rng.choice(list(self.kinds))
-            self.injected[kind] += 1
-        if kind == "429":
-            return Step.error(429, retry_after=self.retry_after)
-        if kind.isdigit():
-            return Step.error(int(kind))
-        if kind == "reset":
-            return Step.reset()
-        if kind == "slow":
-            return Step.sleep(self.slow_seconds)
-        return Step.malformed()
 
 
 @dataclass(frozen=True)
@@ -213,16 +64,19 @@ class RecordedRequest:
         return list(self.body.get("messages", [])) if isinstance(self.body, dict) else []
 
 
+def request_mode(request: Mapping[str, Any]) -> str:
+    """Which structured mode a chat request uses: json_schema, json_object, tools or md_json."""
+    if request.get("tools"):
+        return "tools"
+    fmt = request.get("response_format")
+    if isinstance(fmt, Mapping) and fmt.get("type") in ("json_schema", "json_object"):
+        return str(fmt["type"])
+    return "md_json"
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a handler sleeping in a delay must not hold up shutdown
     request_queue_size = 256  # benchmarks open many connections at once
-
-
-def _tool_name(request: Mapping[str, Any]) -> str:
-    choice = request.get("tool_choice")
-    if isinstance(choice, dict) and choice.get("function", {}).get("name"):
-        return str(choice["function"]["name"])
-    return str(request["tools"][0].get("function", {}).get("name", "tool"))
 
 
 class OpenAIServer:
@@ -237,11 +91,17 @@ class OpenAIServer:
         latency: float = 0.0,
         models: Collection[str] | None = None,
         port: int = 0,
+        refuse_modes: Mapping[str, int] | None = None,
+        context_window: int | None = None,
     ) -> None:
         self.responder = responder
         self.faults = faults
         self.latency = latency
         self.models = set(models) if models is not None else None
+        # mode -> HTTP status refusing it (500 answers like llama-cpp-python's server: a validation message)
+        self.refuse_modes = dict(refuse_modes or {})
+        # listed as max_model_len and in /props; prompts (len/4) + max_tokens beyond it get OpenAI's 400
+        self.context_window = context_window
         self._steps = list(steps)
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -329,6 +189,29 @@ class OpenAIServer:
         step = self.responder(request)
         return step if isinstance(step, Step) else Step.answer(step)
 
+    def refusal(self, request: Mapping[str, Any]) -> tuple[int, Any] | None:
+        """The error answer for a request in a refused mode, or one overflowing the context window."""
+        mode = request_mode(request)
+        if mode in self.refuse_modes:
+            status = self.refuse_modes[mode]
+            message = (
+                f"1 validation error for CreateChatCompletionRequest: {mode} is not supported"
+                if status == 500
+                else f"{mode} is not supported by this server"
+            )
+            return status, {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+        if self.context_window is not None:
+            prompt = max(1, len(json.dumps(request.get("messages", []))) // 4)
+            wanted = prompt + int(request.get("max_tokens") or 0)
+            if wanted > self.context_window:
+                message = (
+                    f"This model's maximum context length is {self.context_window} tokens. However, you "
+                    f"requested {wanted} tokens ({prompt} in the messages, {wanted - prompt} in the "
+                    "completion)."
+                )
+                return 400, {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+        return None
+
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
             self._stop.wait(seconds)
@@ -348,7 +231,7 @@ class OpenAIServer:
                     {
                         "id": f"call_{next(self._ids)}",
                         "type": "function",
-                        "function": {"name": _tool_name(request), "arguments": text},
+                        "function": {"name": tool_name(request), "arguments": text},
                     }
                 ],
             }
@@ -371,12 +254,6 @@ class OpenAIServer:
                 "total_tokens": prompt + completion,
             },
         }
-
-
-def _error_body(status: int) -> dict[str, Any]:
-    kind = {429: "rate_limit_error", 401: "authentication_error", 404: "not_found_error"}.get(status)
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-    return {"error": {"message": f"test server: {phrase}", "type": kind or "server_error", "code": None}}
 
 
 def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
@@ -435,19 +312,22 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             self._read()
-            if self.path.rstrip("/").endswith("/models"):
-                names = sorted(server.models) if server.models else ["test-model"]
+            if self.path.rstrip("/").endswith("/models") and server.models is not None:
+                names = sorted(server.models)
                 data = [
                     {"id": n, "object": "model", "created": 0, "owned_by": "summariser-test"} for n in names
                 ]
+                if server.context_window is not None:
+                    for entry in data:
+                        entry["max_model_len"] = server.context_window
                 self._send_json(200, {"object": "list", "data": data})
             else:
-                self._send_json(404, _error_body(404))
+                self._send_json(404, error_body(404))
 
         def do_POST(self) -> None:
             request = self._read()
             if not request.path.rstrip("/").endswith("/chat/completions"):
-                self._send_json(404, _error_body(404))
+                self._send_json(404, error_body(404))
                 return
             body = request.body if isinstance(request.body, dict) else {}
             if server.models is not None and body.get("model") not in server.models:
@@ -462,6 +342,10 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                     },
                 )
                 return
+            refused = server.refusal(body)
+            if refused is not None:
+                self._send_json(refused[0], refused[1])
+                return
             step = server._next_step(body)
             server._sleep(server.latency + step.delay)
             if step.kind == "respond":
@@ -472,7 +356,7 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             elif step.kind == "error":
                 self._send_json(
                     step.status,
-                    step.content if step.content is not None else _error_body(step.status),
+                    step.content if step.content is not None else error_body(step.status),
                     step.headers,
                 )
             elif step.kind == "reset":
@@ -480,43 +364,9 @@ def _make_handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             elif step.kind == "raw":
                 self._send(step.status, step.content, step.headers)
             else:
-                self._send_json(500, _error_body(500))
+                self._send_json(500, error_body(500))
 
     return Handler
-
-
-def load_script(path: Path) -> dict[str, Any]:
-    """Read a server script into :class:`OpenAIServer` keyword arguments.
-
-    JSON: ``{"latency": 0.5, "answer": {...} | "answers": [{...}, ...] (cycled), "steps": [step, ...],
-    "faults": {"rate": 0.1, "seed": 0, ...}, "models": ["name"]}`` (steps as in :meth:`Step.from_dict`).
-    Python: a file defining any of ``responder``, ``steps``, ``faults``, ``latency``, ``models``.
-    """
-    if path.suffix == ".py":
-        namespace = runpy.run_path(str(path))
-        return {
-            k: namespace[k] for k in ("responder", "steps", "faults", "latency", "models") if k in namespace
-        }
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    kwargs: dict[str, Any] = {
-        "steps": [Step.from_dict(s) for s in spec.get("steps", [])],
-        "latency": float(spec.get("latency", 0.0)),
-    }
-    answers = spec.get("answers") or ([spec["answer"]] if "answer" in spec else [])
-    if answers:
-        cycle = itertools.cycle(answers)
-        lock = threading.Lock()
-
-        def responder(_request: dict[str, Any]) -> Step:
-            with lock:
-                return Step.answer(next(cycle))
-
-        kwargs["responder"] = responder
-    if spec.get("faults"):
-        kwargs["faults"] = FaultInjector(**spec["faults"])
-    if spec.get("models"):
-        kwargs["models"] = spec["models"]
-    return kwargs
 
 
 def main(argv: Sequence[str] | None = None) -> int:

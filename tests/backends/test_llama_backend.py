@@ -165,8 +165,10 @@ def test_mode_full_needs_a_big_model_and_context() -> None:
 
 def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
     from summariser.backends.llama import LlamaBackend
+    from summariser.pipeline import Summariser
     from summariser.settings import Settings
 
     backend = LlamaBackend(Settings(model="local"))
     assert backend.bundled and backend.mode == "choices" and backend.trusted is False
+    assert Summariser(Settings(model="local")).trust.profile_id is None  # no profile: the model votes
     assert backend.loads == 0  # constructing does not load the weights

@@ -74,7 +74,15 @@ def backend(
         timeout=timeout,
         max_retries=max_retries,
     )
-    options: dict[str, Any] = {"backoff_base": 0.01, "backoff_max": 0.05, **kwargs}
+    # one fixed mode and the remote timeout policy: these tests are about transport faults and re-asks
+    # (mode negotiation and the local-server policy have their own tests in test_openai_negotiation.py)
+    options: dict[str, Any] = {
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "structured_mode": "json_object",
+        "local": False,
+        **kwargs,
+    }
     return OpenAIBackend(settings, **options)
 
 
@@ -102,7 +110,8 @@ def test_good_answer_with_usage_and_request_shape(server: OpenAIServer) -> None:
     assert request.headers["authorization"] == f"Bearer {KEY}"
     body = request.body
     assert body["model"] == "test-model" and body["max_tokens"] == 77
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"]["type"] == "json_object"
+    assert body["response_format"]["schema"]["required"] == ["name", "count"]  # the schema rides along
     assert '"count"' in body["messages"][0]["content"]  # the JSON schema rides in the system message
     assert body["messages"][-1] == MESSAGES[-1]
 
@@ -337,8 +346,15 @@ def test_auth_errors_are_config_errors(server: OpenAIServer, status: int) -> Non
 
 def test_unknown_model_is_model_error() -> None:
     with OpenAIServer(models={"other-model"}) as server:
-        with pytest.raises(ModelError, match="'test-model' not found"):
+        with pytest.raises(ModelError, match=r"'test-model' is not served by .*it serves: other-model"):
             backend(server).complete(MESSAGES, Item)
+        assert server.chat_requests == []  # found out from GET /v1/models, before any chat request
+
+
+def test_unknown_model_without_a_listing_is_model_error() -> None:
+    with OpenAIServer(models={"other-model"}) as server:
+        with pytest.raises(ModelError, match="'test-model' not found"):
+            backend(server, probe_server=False).complete(MESSAGES, Item)
         assert len(server.chat_requests) == 1
 
 
@@ -351,9 +367,13 @@ def test_context_overflow_is_context_length_error(server: OpenAIServer) -> None:
 
 def test_other_client_errors_are_not_retried(server: OpenAIServer) -> None:
     server.push(Step.error(400, body={"error": {"message": "response_format is not supported"}}))
-    with pytest.raises(EndpointError, match=r"rejected the request .*response_format is not supported"):
+    with pytest.raises(EndpointError, match=r"does not support structured mode 'json_object'.*HTTP 400"):
         backend(server).complete(MESSAGES, Item)
     assert len(server.chat_requests) == 1
+    server.push(Step.error(409, body={"error": {"message": "conflict"}}))
+    with pytest.raises(EndpointError, match=r"rejected the request \(HTTP 409\): conflict"):
+        backend(server).complete(MESSAGES, Item)
+    assert len(server.chat_requests) == 2
 
 
 def test_settings_are_checked() -> None:

@@ -32,7 +32,6 @@ from batch_support import (
 
 from summariser.backends.openai import OpenAIBackend
 from summariser.batch.runner import ERRORS_FILE, MANIFEST_FILE, BatchRunner, BatchSummary, collect_inputs
-from summariser.generate.full import FULL_MAX_TOKENS
 from summariser.load import article_from_text, load_article
 from summariser.pipeline import Summariser
 from summariser.settings import Settings
@@ -50,6 +49,7 @@ def settings(base_url: str, tmp_path: Path, **kw: Any) -> Settings:
         "api_key": API_KEY,
         "timeout": 2.0,
         "max_retries": 3,
+        "local_endpoint": False,  # the remote policy: a request past the timeout is re-sent
         "cache_dir": tmp_path / "cache",
         "log_db": tmp_path / "logs.db",
     }
@@ -141,14 +141,25 @@ PERSISTENT: dict[str, tuple[Callable[[str], Step], str, str]] = {  # fault, erro
     "429 forever": (lambda t: Step.error(429, retry_after=0.01), "EndpointError", "rate-limiting"),
     "503 forever": (lambda t: Step.error(503), "EndpointError", "HTTP 503"),
     "slow forever": (lambda t: Step.answer(draft_for(t), delay=3.0), "EndpointError", "did not answer"),
-    "malformed forever": (lambda t: Step.malformed(), "GenerationError", "no valid Draft"),
-    "wrong shape forever": (lambda t: Step.answer({"title": "x"}), "GenerationError", "no valid Draft"),
-    "truncated answer": (
-        lambda t: Step.answer(draft_for(t), finish_reason="length"),
-        "GenerationError",
-        "truncated",
-    ),
 }
+UNUSABLE: dict[str, tuple[Callable[[str], Step], str]] = {  # the model's answer is never usable
+    "malformed forever": (lambda t: Step.malformed(), "no valid Draft"),
+    "wrong shape forever": (lambda t: Step.answer({"title": "x"}), "no valid Draft"),
+    "truncated answer": (lambda t: Step.answer(draft_for(t), finish_reason="length"), "truncated"),
+}
+
+
+@pytest.mark.parametrize("fault", list(UNUSABLE))
+def test_no_usable_draft_gives_the_rules_brief_with_a_warning(tmp_path: Path, fault: str) -> None:
+    make_step, words = UNUSABLE[fault]
+    articles = {"a.txt": make_report(1), "bad.txt": make_report(2) + f"\nThe envoy {MARK} arrived.\n"}
+    with OpenAIServer(responder=only_for_mark(make_step)) as server:
+        summary, out = run(server.base_url, tmp_path, articles, timeout=0.5, max_retries=2)
+    assert (summary.done, summary.failed, summary.exit_code) == (2, 0, 0)  # never worse than the rules
+    brief = json.loads((out / "bad.json").read_text())
+    (warning,) = [w for w in brief["meta"]["warnings"] if "no usable draft" in w]
+    assert words in warning and "the rules' brief is used" in warning
+    assert brief["quotes"] and brief["meta"]["llm_calls"] >= 1  # the failed calls are counted
 
 
 @pytest.mark.parametrize("fault", list(PERSISTENT))
@@ -252,9 +263,8 @@ def test_long_article_in_parts_through_the_server(tmp_path: Path) -> None:
     text = long_report(24, seed=9)
     s = settings("", tmp_path)
     with OpenAIServer(responder=draft_responder) as server:
-        backend = OpenAIBackend(
-            s.with_(base_url=server.base_url), backoff_base=0.01, context_window=FULL_MAX_TOKENS + 1500
-        )
+        # a 3,000-token window: half of it for the answer, about 1,500 tokens left for each part
+        backend = OpenAIBackend(s.with_(base_url=server.base_url), backoff_base=0.01, context_window=3000)
         brief = Summariser(s, backend=backend).brief(article_from_text(text, name="long.txt"))
         parts = [article_in(r.body) or "" for r in server.chat_requests]
     assert len(parts) > 2 and all(p in text for p in parts)
@@ -308,6 +318,7 @@ def cli(args: list[str], tmp_path: Path) -> subprocess.Popen[str]:
         "SUMMARISER_LOG_DB": str(tmp_path / "logs.db"),
         "SUMMARISER_TIMEOUT": "1.5",
         "SUMMARISER_MAX_RETRIES": "4",
+        "SUMMARISER_LOCAL_ENDPOINT": "0",  # the remote policy: a request past the timeout is re-sent
     }
     return subprocess.Popen(
         [sys.executable, "-m", "summariser.cli", "batch", *args],

@@ -163,7 +163,7 @@ def test_errors_jsonl_matches_the_local_executor(ray_runtime: Any, tmp_path: Pat
     assert ray_errors == local_errors
     # raised inside an actor, rebuilt in the driver as the same type, message and hint
     assert ray_errors["refused"][1]["type"] == "EndpointError"
-    assert ray_errors["useless"][1]["type"] == "GenerationError"
+    assert "useless" not in ray_errors  # no usable draft: the rules' brief, with a warning (issue 10)
     assert briefs(tmp_path / "ray") == briefs(tmp_path / "local")
     # the actors' model calls are logged under the driver's one run, which the driver finished
     (run_info,) = RunLog(tmp_path / "logs.db").runs()

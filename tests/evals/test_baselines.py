@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_rescoring_a_baseline_reproduces_its_scores(name: str) -> None:
 def test_baselines_hold_no_text_of_articles_from_outside_the_project(cases) -> None:
     external = [c for c in cases if not Path(c.article_file).resolve().is_relative_to(CASES)]
     assert external
-    for name in ("extractive", "local"):
+    for name in ("extractive", "local", "openai-smollm2"):
         text = (BASELINES / f"{name}.json").read_text(encoding="utf-8")
         for case in external:
             windows = {case.article[i : i + 40] for i in range(0, len(case.article) - 40, 5)}
@@ -91,3 +92,15 @@ def test_the_baselines_readme_is_generated_from_the_baselines(tmp_path: Path) ->
     assert result.exit_code == 0
     readme = BASELINES / "README.md"
     assert readme.is_file() and readme.read_text(encoding="utf-8") == out.read_text(encoding="utf-8"), FIX
+
+
+def test_the_real_server_run_does_not_regress_against_the_rules() -> None:
+    """``scripts/eval-real-server`` recorded the OpenAI path against llama-cpp-python's server with the
+    bundled SmolLM2 (trust profile ``openai-smollm2.trust.json``): no field worse than the rules alone."""
+    run = baseline("openai-smollm2")
+    assert run.model == "openai:smollm2" and run.cases_spec == "evals/cases" and run.limit is None
+    assert run.report.n_valid == run.report.n_cases == len(run.cases)
+    profile = json.loads((BASELINES / "openai-smollm2.trust.json").read_text(encoding="utf-8"))
+    assert {c.brief["meta"]["trust_profile"] for c in run.cases if c.brief} == {profile["id"]}
+    cmp = compare_runs(baseline("extractive"), run, new_label="smollm2", resamples=200)
+    assert cmp.shared_cases == run.case_ids and cmp.passed, compare_markdown(cmp)

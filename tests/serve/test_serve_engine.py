@@ -124,11 +124,13 @@ def test_over_capacity_is_429_at_once_not_a_timeout(busy_server: Server) -> None
     assert "summariser_rejected_total 3.0" in metrics
 
 
-def test_unusable_model_answers_are_502(busy_server: Server, model_endpoint: OpenAIServer) -> None:
+def test_unusable_model_answers_give_the_rules_brief(
+    busy_server: Server, model_endpoint: OpenAIServer
+) -> None:
     with busy_server.client() as c:
         r = c.post("/v1/briefs", json={"text": report("unusable")})
-    assert r.status_code == 502, r.text
-    assert error_of(r)["type"] == "GenerationError"
+    assert r.status_code == 200, r.text  # never worse than the rules: their brief, with a warning
+    assert any("no usable draft" in w for w in r.json()["meta"]["warnings"])
 
 
 def test_remote_engine_briefs_up_to_concurrency(model_endpoint: OpenAIServer, tmp_path: Path) -> None:

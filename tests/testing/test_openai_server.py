@@ -119,16 +119,21 @@ def test_sleep_then_answer_and_client_timeout(server: OpenAIServer) -> None:
         client(server, timeout=0.2).chat.completions.create(model="m", messages=USER)
 
 
-def test_records_requests_and_serves_models(server: OpenAIServer) -> None:
-    server.push(Step.answer({"a": 1}))
-    c = client(server)
-    c.chat.completions.create(model="m", messages=USER, max_tokens=12)
-    assert [m.id for m in c.models.list().data] == ["test-model"]
+def test_records_requests_and_serves_models() -> None:
+    with OpenAIServer([Step.answer({"a": 1})], models={"m"}) as server:
+        c = client(server)
+        c.chat.completions.create(model="m", messages=USER, max_tokens=12)
+        assert [m.id for m in c.models.list().data] == ["m"]
     chat, models = server.requests
     assert chat.method == "POST" and chat.body["max_tokens"] == 12 and chat.messages == USER
     assert chat.headers["authorization"] == "Bearer sk-test"
     assert models.method == "GET" and models.path == "/v1/models"
     assert server.chat_requests == [chat] and server.pending == 0
+
+
+def test_model_listing_is_not_found_unless_scripted(server: OpenAIServer) -> None:
+    with pytest.raises(openai.NotFoundError):
+        client(server).models.list()
 
 
 def test_known_models_and_unknown_paths() -> None:
@@ -283,3 +288,33 @@ def test_command_line_server(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "served 1 chat requests" in err and "Warning" not in err
+
+
+def test_command_line_server_with_a_python_script_of_steps(tmp_path: Path) -> None:
+    """A Python script's ``Step`` objects are the server's own (the module is not loaded twice)."""
+    script = tmp_path / "steps.py"
+    script.write_text(
+        "from summariser.testing import Step\n"
+        "steps = [Step.answer({'first': 1})]\n"
+        "refuse_modes = {'tools': 400}\n"
+        "def responder(request):\n"
+        "    return Step.answer({'later': 2})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "summariser.testing.openai_server", "--port", "0", "--script", str(script)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().split()[-1]
+        c = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0, timeout=10)
+        fmt: Any = {"type": "json_object"}
+        answers = [c.chat.completions.create(model="m", messages=USER, response_format=fmt) for _ in range(2)]
+        got = [json.loads(a.choices[0].message.content or "") for a in answers]
+        assert got == [{"first": 1}, {"later": 2}]
+        tool: Any = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+        with pytest.raises(openai.BadRequestError, match="tools is not supported"):
+            c.chat.completions.create(model="m", messages=USER, tools=tool)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "served 3 chat requests" in err, err
