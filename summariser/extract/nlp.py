@@ -275,14 +275,41 @@ def _mentions(doc: Doc) -> list[Mention]:
     return out
 
 
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters that join back to it exactly: after a line
+    break where there is one, else after a space, else anywhere."""
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", start, end) + 1 or text.rfind(" ", start, end) + 1 or end
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
+
+
+def _doc(nlp: Language, text: str) -> Doc:
+    """spaCy refuses a text over ``nlp.max_length`` in one call (E088, 1,000,000 characters): a longer
+    article is run in pieces, which are joined into one Doc whose text is the article, offsets unchanged."""
+    if len(text) <= nlp.max_length:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    size = max(1, min(nlp.max_length, 100_000))
+    return Doc.from_docs(list(nlp.pipe(_pieces(text, size))), ensure_whitespace=False)
+
+
 def analyse(text: str) -> Analysis:
     """Run spaCy once over the article and collect what the extractors share."""
-    return _analysis(get_nlp()(text))
+    return _analysis(_doc(get_nlp(), text))
 
 
 def analyse_many(texts: list[str], batch_size: int = 16) -> list[Analysis]:
     """``analyse`` for several articles, run through spaCy in batches (faster per article)."""
-    return [_analysis(doc) for doc in get_nlp().pipe(texts, batch_size=batch_size)]
+    nlp = get_nlp()
+    if any(len(t) > nlp.max_length for t in texts):
+        return [analyse(t) for t in texts]
+    return [_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
 
 def _analysis(doc: Doc) -> Analysis:

@@ -57,6 +57,13 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
             return None
     if published is None:
         return None
+    try:
+        return _relative(low, published)
+    except OverflowError:  # e.g. "yesterday" published 0001-01-01: before the calendar starts
+        return None
+
+
+def _relative(low: str, published: dt.date) -> dt.date | None:
     if "yesterday" in low or "last night" in low:
         return published - dt.timedelta(days=1)
     if "today" in low or "this morning" in low or "tonight" in low:
