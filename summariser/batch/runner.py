@@ -28,9 +28,9 @@ from typing import IO, Any, Literal, TypeVar
 
 from ..backends.base import Backend
 from ..backends.wrap import _find, instrument, prompt_version
-from ..errors import ConfigError, InputError, SummariserError
+from ..errors import ConfigError, InputError, OutputError, SummariserError
 from ..load import MAX_BYTES, Article, article_from_text, load_article
-from ..output.files import render, write_atomic
+from ..output.files import append_line, output_error, render, write_atomic
 from ..settings import Settings
 from ..store.cache import CachedBackend
 from ..store.runlog import RunLog, current_item, redact
@@ -146,11 +146,13 @@ class Manifest:
         return entry is not None and all(entry.get(k) == v for k, v in key.items()) and output.is_file()
 
     def add(self, entry: dict[str, Any]) -> None:
-        line = json.dumps(entry, ensure_ascii=False) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        """Append ``entry`` whole and fsynced, or not at all (``OutputError`` when the disk is full)."""
         try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise output_error(self.path, exc) from None
+        try:
+            append_line(fd, json.dumps(entry, ensure_ascii=False), sync=True, name=str(self.path))
         finally:
             os.close(fd)
         self.entries[str(entry["id"])] = entry
@@ -295,7 +297,7 @@ class BatchRunner:
                 f"{item.source}: larger than {self.max_bytes:,} bytes",
                 hint="split the article, or raise --max-bytes",
             )
-        return article_from_text(text, name=item.source, published=item.published)
+        return article_from_text(text, name=item.source, published=item.published, max_bytes=self.max_bytes)
 
     def _render(self, brief: Any) -> str:
         return render(brief, self.fmt)
@@ -315,6 +317,7 @@ class BatchRunner:
                     "model": self.model_id,
                     "prompt_version": self.prompt_version,
                     "format": self.fmt,
+                    "published": article.published.isoformat() if article.published else None,
                 }
                 if manifest.is_done(item.id, key, out):
                     result = ItemResult(item.id, item.source, "skipped", output=out.name)
@@ -340,6 +343,8 @@ class BatchRunner:
                     calls=brief.meta.llm_calls,
                     warnings=list(brief.meta.warnings),
                 )
+        except OutputError:  # the output folder cannot take more (disk full): the batch stops, resumable
+            raise
         except Exception as exc:  # one failure never stops the batch; interrupts and cancels do
             result.error = _error_info(exc, self.secrets)
             line = {
@@ -349,8 +354,7 @@ class BatchRunner:
                 "run_id": self.run_id,
                 "time": time.time(),
             }
-            errors.write(json.dumps(line, ensure_ascii=False) + "\n")
-            errors.flush()
+            append_line(errors, json.dumps(line, ensure_ascii=False))
         finally:
             current_item.reset(token)
             result.seconds = round(time.perf_counter() - started, 4)
@@ -376,7 +380,14 @@ class BatchRunner:
                         if self.on_result:
                             self.on_result(r)
 
-                    await asyncio.gather(*(one(i) for i in items))
+                    tasks = [asyncio.ensure_future(one(i)) for i in items]
+                    try:
+                        await asyncio.gather(*tasks)
+                    except BaseException:  # disk full, interrupted: stop the others before leaving
+                        for t in tasks:
+                            t.cancel()
+                        await asyncio.gather(*tasks, return_exceptions=True)
+                        raise
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
                 await self._close()

@@ -3,12 +3,10 @@ traceback or exit 70."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from click.testing import CliRunner
 
 from summariser.cli.main import cli
 from summariser.schema.brief import IncidentBrief
+from summariser.testing.disk import full_disk_write
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-report.txt"
@@ -23,28 +22,6 @@ SAMPLE = ROOT / "examples" / "sample-report.txt"
 
 def run(*args: str, input: str | bytes | None = None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-
-def disk_full_after(limit: int, under: Path) -> Callable[[int, bytes], int]:
-    """An ``os.write`` for files under ``under`` that accepts ``limit`` bytes in all, then writes part of
-    what it is given (as a real full disk does), then fails with ENOSPC. Other descriptors are untouched."""
-    real = os.write
-    state = {"left": limit}
-
-    def write(fd: int, data: bytes) -> int:
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            target = ""
-        if not target.startswith(str(under)):
-            return real(fd, data)
-        if state["left"] <= 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        n = min(len(data), state["left"])
-        state["left"] -= n
-        return real(fd, bytes(data[:n]))
-
-    return write
 
 
 def test_stdin_closed_is_an_input_error() -> None:
@@ -90,7 +67,7 @@ def test_disk_full_is_an_output_error_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "b.md"
-    monkeypatch.setattr(os, "write", disk_full_after(100, tmp_path))
+    monkeypatch.setattr(os, "write", full_disk_write(tmp_path, 100))
     result = run("brief", str(SAMPLE), "-m", "extractive", "--format", "markdown", "-o", str(out))
     assert result.exit_code == 3, result.output
     assert result.output.startswith("error: ") and "disk full" in result.output
