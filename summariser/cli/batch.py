@@ -77,11 +77,12 @@ class _Display:
             counts += f" [red]{self.counts['failed']} failed[/]"
         self.progress.update(self.task, advance=1, counts=counts, rate=rate)
         if r.status == "failed" and r.error and not self.quiet:
-            self.progress.console.print(
-                f"[red]failed[/] {r.id}: {r.error['type']}: {r.error['message']}",
-                markup=True,
-                highlight=False,
-            )
+            from rich.markup import escape
+
+            from ..output.safe import visible_controls
+
+            message = escape(visible_controls(f"{r.id}: {r.error['type']}: {r.error['message']}"))
+            self.progress.console.print(f"[red]failed[/] {message}", markup=True, highlight=False)
 
     def stop(self) -> None:
         self.progress.stop()
