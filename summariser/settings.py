@@ -236,6 +236,6 @@ class Settings:
         where = self.base_url or "the OpenAI endpoint"
         raise ConfigError(
             f"no API key for {where}",
-            hint=f"set {ENV_VARS['api_key']} (only a server on this machine or a private network needs none), "
+            hint=f"set {ENV_VARS['api_key']} (only servers on this machine or a private network need none), "
             f"or point {ENV_VARS['base_url']} / --base-url at a local server",
         )
