@@ -112,7 +112,7 @@ class _Display:
 @click.option(
     "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.pass_context
 def batch(
@@ -133,6 +133,10 @@ def batch(
     from ..batch.runner import BatchRunner, collect_inputs, prepare_output_dir
     from ..load import MAX_BYTES
 
+    if quiet:  # a cache or run log that cannot be used says so once, and not at all with -q
+        import logging
+
+        logging.getLogger("summariser").setLevel(logging.ERROR)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     out = prepare_output_dir(out_dir)
     items = collect_inputs(inputs, exclude=[out])
@@ -209,6 +213,9 @@ def cache_clear() -> None:
 
     cache = ResponseCache.for_settings(make_settings(None, None))
     count = cache.clear()
+    if cache.removed_corrupt:
+        click.echo(f"removed the unreadable cache {cache.path} (it was not a usable database)")
+        return
     click.echo(f"deleted {count} cached answer{'s' if count != 1 else ''} from {cache.path}")
 
 
