@@ -3,7 +3,8 @@
 The key is a SHA-256 over: engine and model, the endpoint's base URL (two servers may serve different
 models under one name), the SHA-256 of the messages (the article is inside them, so this is also the
 input hash), max_tokens, max_reasks, sampling parameters (temperature, seed), and the response model's
-name and JSON-Schema hash. API keys are never part of a key or a value. Only validated answers are stored; errors never are.
+name and JSON-Schema hash. API keys are never part of a key or a value. Only validated answers are
+stored; errors never are.
 
 The database (``responses.sqlite3`` in ``Settings.resolved_cache_dir``) is in WAL mode and every read or
 write is one short transaction on its own connection, so asyncio tasks, threads and several processes can
