@@ -1,5 +1,6 @@
-"""The run log: every model call, in SQLite, like ``llm logs`` (``summariser logs`` reads it). A *run* is one
-command (a batch, a brief): ``running`` until it finishes (``ok``, ``failed``, ``interrupted``), or
+"""The run log: every model call, in SQLite, like ``llm logs`` (``summariser logs`` reads it).
+
+A *run* is one command (a batch, a brief): ``running`` until it finishes (``ok``, ``failed``, ``interrupted``), or
 ``stale`` when the process that started it has gone without finishing it (killed, or stopped before it
 could say so: its pid no longer exists on this host). Each call made during it is a row with the model,
 the prompt hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it came from the
