@@ -178,16 +178,21 @@ def _category_before(
     return category, (_victims(vm.group(1)) if vm else None)
 
 
+_AFTER_VERB = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
+_PERSON_AFTER = re.compile(r"\s+(?:person|people|man|woman|child|civilian|soldier)")
+
+
 def _skip(text: str, num: NumberPhrase) -> bool:
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT:
         return True  # a year
     if _UNITS_AFTER.match(text, num.end) or (num.start > 0 and text[num.start - 1] in "$£€#"):
         return True
     vague = num.as_written.lower() in ("one", "a few", "several")
-    after_verb = re.search(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$", text[: num.start])
-    return vague and not after_verb and not re.match(
-        r"\s+(?:person|people|man|woman|child|civilian|soldier)", text[num.end :]
-    )
+    if not vague:
+        return False
+    # a bounded look back and an anchored look ahead: never a copy or a scan of the rest of the article
+    after_verb = _AFTER_VERB.search(text, max(0, num.start - 80), num.start)
+    return not after_verb and not _PERSON_AFTER.match(text, num.end)
 
 
 def _clause_citation(an: Analysis, citations: list[Citation], pos: int) -> Citation | None:

@@ -77,6 +77,7 @@ class Analysis:
     _para_starts: list[int] = field(default_factory=list, repr=False)
     _tok_starts: list[int] = field(default_factory=list, repr=False)
     _tags: list[str] = field(default_factory=list, repr=False)
+    _mention_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._sent_starts = [s for s, _ in self.sentences]
@@ -108,16 +109,35 @@ class Analysis:
     def paragraph_at(self, offset: int) -> tuple[int, int]:
         return self.paragraphs[self.paragraph_index(offset)] if self.paragraphs else (0, len(self.text))
 
+    def _quotes(self) -> _QuoteIndex:
+        """The quoted stretches, indexed (``quoted`` is set after analysis: rebuilt when it changes)."""
+        index = self.__dict__.get("_quote_index")
+        if index is None or index.source is not self.quoted or index.size != len(self.quoted):
+            index = self.__dict__["_quote_index"] = _QuoteIndex(self.quoted)
+        return index
+
     def in_quote(self, start: int, end: int | None = None) -> bool:
-        end = start + 1 if end is None else end
-        return any(qs <= start and end <= qe for qs, qe in self.quoted)
+        """``text[start:end]`` (one character if no ``end``) lies inside one quoted stretch."""
+        return self._quotes().contains(start, start + 1 if end is None else end)
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """Some quoted stretch overlaps ``text[start:end]``."""
+        return self._quotes().overlaps(start, end)
+
+    def quoted_chars(self, start: int, end: int) -> int:
+        """How many characters of ``text[start:end]`` are quoted."""
+        return self._quotes().covered(start, end)
+
+    def quote_ends_in(self, lo: int, hi: int) -> list[int]:
+        """The ends of the quoted stretches that end at an offset in ``[lo, hi]``."""
+        return self._quotes().ends_in(lo, hi)
 
     def mentions_in(self, start: int, end: int, labels: tuple[str, ...] | None = None) -> list[Mention]:
-        return [
-            m
-            for m in self.mentions
-            if start <= m.start and m.end <= end and (labels is None or m.label in labels)
-        ]
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]  # mentions are in text order
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end and (labels is None or m.label in labels)]
 
     def token_index(self, offset: int) -> int:
         """Index of the token starting at or covering ``offset`` (-1 before the first token)."""
@@ -224,6 +244,44 @@ class Analysis:
         return s, e
 
 
+class _QuoteIndex:
+    """Quoted stretches sorted, for logarithmic look-ups: with thousands of quotes, a scan of every
+    quote for every sentence, token or quote made extraction quadratic (10,000 quotation marks: ~1 min)."""
+
+    def __init__(self, quoted: list[tuple[int, int]]) -> None:
+        self.source, self.size = quoted, len(quoted)
+        self.spans = sorted(quoted)
+        self.starts = [s for s, _ in self.spans]
+        self.reach: list[int] = []  # the furthest end among the first i+1 stretches
+        for _, e in self.spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+        self.ends = sorted(e for _, e in quoted)
+        self.disjoint = all(a[1] <= b[0] for a, b in zip(self.spans, self.spans[1:], strict=False))
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)  # stretches starting at or before ``start``
+        return i > 0 and self.reach[i - 1] >= end and any(
+            qe >= end for qs, qe in self._candidates(i, start)
+        )
+
+    def _candidates(self, i: int, start: int) -> list[tuple[int, int]]:
+        if self.disjoint:  # only the last stretch starting at or before ``start`` can hold it
+            return [self.spans[i - 1]]
+        return [sp for sp in self.spans[:i] if sp[1] > start]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # stretches starting before ``end``
+        return i > 0 and self.reach[i - 1] > start
+
+    def covered(self, start: int, end: int) -> int:
+        hi = bisect.bisect_left(self.starts, end)
+        lo = bisect.bisect_right(self.ends, start) if self.disjoint else 0
+        return sum(max(0, min(end, qe) - max(start, qs)) for qs, qe in self.spans[lo:hi])
+
+    def ends_in(self, lo: int, hi: int) -> list[int]:
+        return self.ends[bisect.bisect_left(self.ends, lo) : bisect.bisect_right(self.ends, hi)]
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
 
@@ -232,9 +290,11 @@ def _sentences(doc: Doc, paragraphs: list[tuple[int, int]]) -> list[tuple[int, i
     """Sentence spans (trimmed), never crossing a paragraph break, split at a glued ``.We``."""
     text = doc.text
     cuts: list[tuple[int, int]] = []
+    para_starts = [ps for ps, _ in paragraphs]
     for sent in doc.sents:
         s, e = sent.start_char, sent.end_char
-        for ps, pe in paragraphs:
+        first = max(0, bisect.bisect_right(para_starts, s) - 1)
+        for ps, pe in paragraphs[first : bisect.bisect_left(para_starts, e)]:  # the paragraphs it touches
             lo, hi = max(s, ps), min(e, pe)
             if lo < hi:
                 cuts.append((lo, hi))

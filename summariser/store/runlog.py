@@ -1,10 +1,11 @@
 """The run log: every model call, in SQLite, like ``llm logs`` (``summariser logs`` reads it).
 
-A *run* is one command (a batch, a brief): ``running`` until it finishes (``ok``, ``failed``, ``interrupted``), or
-``stale`` when the process that started it has gone without finishing it (killed, or stopped before it
-could say so: its pid no longer exists on this host). Each call made during it is a row with the model,
-the prompt hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it came from the
-cache, and the item being briefed (``current_item``, a context variable the batch runner sets per task).
+A *run* is one command (a batch, a brief): ``running`` until it finishes (``ok``, ``failed``,
+``interrupted``), or ``stale`` when the process that started it has gone without finishing it (killed, or
+stopped before it could say so: its pid no longer exists on this host). Each call made during it is a row
+with the model, the prompt hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it
+came from the cache, and the item being briefed (``current_item``, a context variable the batch runner
+sets per task).
 
 ``LoggedBackend(inner, runlog, run_id)`` records the calls of any backend. The log never holds a prompt,
 an answer or a key: error messages are passed through ``redact`` first. Writing the log never fails a
