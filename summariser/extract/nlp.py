@@ -260,9 +260,7 @@ class _QuoteIndex:
 
     def contains(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self.starts, start)  # stretches starting at or before ``start``
-        return i > 0 and self.reach[i - 1] >= end and any(
-            qe >= end for qs, qe in self._candidates(i, start)
-        )
+        return i > 0 and self.reach[i - 1] >= end and any(qe >= end for qs, qe in self._candidates(i, start))
 
     def _candidates(self, i: int, start: int) -> list[tuple[int, int]]:
         if self.disjoint:  # only the last stretch starting at or before ``start`` can hold it
