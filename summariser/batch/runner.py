@@ -141,7 +141,7 @@ class Manifest:
                 with path.open("ab") as fh:
                     fh.write(b"\n")
 
-    def is_done(self, item_id: str, key: dict[str, str], output: Path) -> bool:
+    def is_done(self, item_id: str, key: dict[str, str | None], output: Path) -> bool:
         entry = self.entries.get(item_id)
         return entry is not None and all(entry.get(k) == v for k, v in key.items()) and output.is_file()
 

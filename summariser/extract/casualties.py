@@ -178,7 +178,7 @@ def _category_before(
     return category, (_victims(vm.group(1)) if vm else None)
 
 
-_AFTER_VERB = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
+_VERB_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
 _PERSON_AFTER = re.compile(r"\s+(?:person|people|man|woman|child|civilian|soldier)")
 
 
@@ -191,7 +191,7 @@ def _skip(text: str, num: NumberPhrase) -> bool:
     if not vague:
         return False
     # a bounded look back and an anchored look ahead: never a copy or a scan of the rest of the article
-    after_verb = _AFTER_VERB.search(text, max(0, num.start - 80), num.start)
+    after_verb = _VERB_BEFORE.search(text, max(0, num.start - 80), num.start)
     return not after_verb and not _PERSON_AFTER.match(text, num.end)
 
 

@@ -268,11 +268,11 @@ class NameResolver:
         window_start = an.paragraphs[max(0, para - 3)][0] if an.paragraphs else 0
         cur = an.sentence_index(ps)
         speakers = set()
-        for start, a in reversed(self.done):  # in quote order: only the recent ones are read
+        for start, done in reversed(self.done):  # in quote order: only the recent ones are read
             if start < window_start:
                 break
-            if a.actor is not None:
-                speakers.add(id(a.actor))
+            if done.actor is not None:
+                speakers.add(id(done.actor))
         ranked: list[tuple[float, ActorRec, tuple[int, int]]] = []
         person = pron in ("he", "she", "him", "her", "i")
         for a in self.actors.actors:

@@ -15,17 +15,18 @@ import errno
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 __all__ = ["disk_full", "full_disk_write"]
 
 
-def full_disk_write(under: Path | str, after: int = 0) -> Callable[[int, bytes], int]:
+def full_disk_write(under: Path | str, after: int = 0) -> Callable[[int, Any], int]:
     """An ``os.write`` replacement: files under ``under`` get ``after`` bytes in all, then ENOSPC."""
     real = os.write
     root = str(Path(under).resolve())
     left = [after]
 
-    def write(fd: int, data: bytes) -> int:
+    def write(fd: int, data: Any) -> int:
         try:
             target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
