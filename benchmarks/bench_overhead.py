@@ -149,16 +149,13 @@ def replay(original: Any, calls: Sequence[Call], times: list[float] | None = Non
 def fresh_summariser(inner: Any, folder: Path) -> Any:
     """A ``Summariser`` over the loaded ``inner`` backend, wrapped as the CLI wraps it (response cache and
     run log on, both new and empty in ``folder``: every call is a cache miss)."""
-    from summariser.backends.wrap import instrument
+    from summariser.backends.registry import open_backend
     from summariser.pipeline import Summariser
     from summariser.settings import Settings
-    from summariser.store.runlog import RunLog
 
     folder.mkdir(parents=True, exist_ok=True)
     settings = Settings(model="local", cache_dir=folder / "cache", log_db=folder / "logs.db")
-    runlog = RunLog.for_settings(settings)
-    run_id = runlog.start_run(command="bench", model=str(settings.model_spec))
-    return Summariser(settings, backend=instrument(inner, settings, runlog=runlog, run_id=run_id))
+    return Summariser(settings, backend=open_backend(settings, backend=inner, command="bench"))
 
 
 def _llama_like(llm: Any, n_threads: int | None = None) -> Any:

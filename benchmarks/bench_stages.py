@@ -127,7 +127,7 @@ def breakdown(docs: Sequence[Doc]) -> dict[str, float]:
         for name in ASSEMBLE_STEPS:
             if hasattr(assemble_mod, name):
                 stack.enter_context(stages.patch(assemble_mod, name, f"ground: assemble.{name}"))
-        stack.enter_context(stages.patch(assemble_mod, "ActorIndex", "ground: ActorIndex()"))
+        stack.enter_context(stages.patch(assemble_mod, "ActorIdResolver", "ground: ActorIdResolver()"))
         pass_stages = one_pass(docs)
     out = {k: round(1000 * v / len(docs), 2) for k, v in stages.seconds.items()}
     out.update({f"stage: {k}": round(1000 * v / len(docs), 2) for k, v in pass_stages.seconds.items()})

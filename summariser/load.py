@@ -232,7 +232,7 @@ def article_from_text(
 
 
 def load_article(
-    source: str | Path, *, published: object | None = None, max_bytes: int = MAX_BYTES
+    source: str | Path, *, published: dt.date | None = None, max_bytes: int = MAX_BYTES
 ) -> Article:
     """Read a file (or ``-`` for standard input) and check it. Raises ``InputError`` with a fix."""
     name = str(source)

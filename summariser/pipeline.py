@@ -1,86 +1,54 @@
-"""The one place the stages are joined: load -> extract -> prompt -> generate -> ground -> render.
+"""``Summariser``: one brief's flow, from a loaded article to a finished ``IncidentBrief``.
 
-``Summariser`` holds the settings and one backend (a loaded local model is kept across calls).
+    extract (rules) -> generate (nothing | decide | full drafts, per part) -> ground + assemble -> finish
+
+The flow is one step function (``generate.drive``), ``Summariser._steps``, driven by ``brief`` (blocking
+backend calls) and ``abrief`` (async calls) alike. What the model is asked depends on what the backend
+declares (``Backend.mode``, ``trusted``). In the full mode an article is briefed in parts planned by
+``generate.parts.PartPlan`` (a short article is one part; a context error re-plans) and the parts are
+merged (``grounding.merge``); the brief is finished once, so its meta counts every call and keeps the
+article's warnings. Loading articles and writing briefs are the callers' (``load``, ``output``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .backends.base import Backend, Completion, Message
+from .backends.base import Backend
+from .backends.registry import OpenBackend, open_backend
 from .errors import ContextLengthError, InternalError
+from .generate.decide import DecideResult, decide_steps
+from .generate.drive import Steps, arun_steps, run_steps
+from .generate.full import full_steps
+from .generate.ledger import Ledger
+from .generate.parts import PartPlan
 from .grounding.assemble import Assembled, assemble
 from .grounding.ground import Grounder
+from .grounding.merge import merge_parts
 from .load import Article, article_from_text
 from .schema.brief import Evidence, IncidentBrief, Meta, Origin, Usage
 from .schema.draft import Draft
 from .settings import Settings
 
-__all__ = ["Summariser", "asummarise", "build_backend", "summarise"]
-
-FULL_MAX_TOKENS = 3000
-
-
-def build_backend(settings: Settings) -> Backend | None:
-    """The backend for ``settings.model``; None for the extractive engine. Imports lazily."""
-    spec = settings.model_spec
-    if spec.engine == "extractive":
-        return None
-    if spec.engine == "local":
-        from .backends.llama import LlamaBackend
-
-        return LlamaBackend(settings)
-    from .backends.openai import OpenAIBackend
-
-    return OpenAIBackend(settings)
-
-
-@dataclass
-class _Tally:
-    prompts: list[list[Message]] = field(default_factory=list)
-    versions: list[str] = field(default_factory=list)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    def add(self, c: Completion[Any], messages: list[Message], version: str) -> None:
-        self.prompts.append(messages)
-        if version not in self.versions:
-            self.versions.append(version)
-        self.prompt_tokens += c.prompt_tokens
-        self.completion_tokens += c.completion_tokens
-        self.calls += c.calls
-        self.retries += c.retries
-
-
-def _candidates(draft: Draft) -> dict[str, Any]:
-    """The extractor's findings, compact, for the full-draft prompt."""
-    return {
-        "quotes": [{"text": q.text[:300], "speaker": q.speaker} for q in draft.quotes],
-        "actors": [a.name for a in draft.actors],
-        "casualties": [
-            f"{c.as_written} {c.category.value}" + (f" ({c.reported_by})" if c.reported_by else "")
-            for c in draft.casualties
-        ],
-        "places": [loc.name for loc in draft.locations],
-    }
+__all__ = ["Summariser", "asummarise", "summarise"]
 
 
 class Summariser:
-    """Briefs articles with one engine. Reuse an instance to keep a local model loaded."""
+    """Briefs articles with one engine. Reuse an instance to keep a local model loaded.
+
+    ``backend``: a ``Backend`` used as given (no cache, no log), or an ``OpenBackend`` from
+    ``backends.open_backend`` (its backend may be None: no model). Without one, the engine
+    ``settings.model`` names is opened on first use, with the response cache and the run log.
+    """
 
     def __init__(
         self,
         settings: Settings | None = None,
         *,
-        backend: Backend | None = None,
+        backend: Backend | OpenBackend | None = None,
         model: str | None = None,
         command: str = "library",
         **overrides: Any,
@@ -89,34 +57,24 @@ class Summariser:
         self.settings = settings.with_(model=model, **overrides)
         self.settings.model_spec  # noqa: B018 - fail early on an unknown model
         self.command = command
-        self._backend = backend
+        self._opened: OpenBackend | None = None  # the run this instance started, finished on close
+        self._backend = backend.backend if isinstance(backend, OpenBackend) else backend
         self._backend_built = backend is not None
-        self._run: tuple[Any, str] | None = None
         self._briefs = 0
 
     @property
     def backend(self) -> Backend | None:
-        """The engine, built on first use, with the response cache and the run log around it."""
+        """The engine, opened on first use, with the response cache and the run log around it."""
         if not self._backend_built:
-            from .backends.wrap import instrument
-
-            inner = build_backend(self.settings)
-            runlog, run_id = None, "-"
-            if inner is not None and self.settings.use_log:
-                from .store.runlog import RunLog
-
-                runlog = RunLog.for_settings(self.settings)
-                run_id = runlog.start_run(command=self.command, model=str(self.settings.model_spec))
-                self._run = (runlog, run_id)
-            self._backend = instrument(inner, self.settings, runlog=runlog, run_id=run_id)
+            self._opened = open_backend(self.settings, command=self.command)
+            self._backend = self._opened.backend
             self._backend_built = True
         return self._backend
 
     def close(self) -> None:
-        if self._run is not None:
-            runlog, run_id = self._run
-            runlog.finish_run(run_id, done=self._briefs)
-            self._run = None
+        if self._opened is not None:
+            self._opened.finish(done=self._briefs)
+            self._opened = None
         if self._backend is not None:
             self._backend.close()
 
@@ -138,159 +96,86 @@ class Summariser:
         return await self.abrief(article_from_text(text, name=name, published=published))
 
     def brief(self, article: Article) -> IncidentBrief:
-        started = time.perf_counter()
-        draft_x = self._extract(article)
-        tally = _Tally(warnings=list(article.warnings))
         backend = self.backend
-        if backend is None or backend.mode == "none":
-            result = self._ground(draft_x, article, Origin.EXTRACTOR, None, tally)
-        elif backend.mode == "choices":
-            from .generate.decide import decide
-
-            decided = decide(draft_x, article.text, backend, adopt=getattr(backend, "trust_choices", True))
-            self._tally_decide(tally, decided)
-            result = self._ground(decided.draft, article, Origin.EXTRACTOR, None, tally)
-        else:
-            try:
-                result = self._full(backend, draft_x, article, tally)
-            except ContextLengthError as exc:
-                from .generate.parts import brief_in_parts
-
-                return brief_in_parts(self, article, too_long=exc)
-        return self._finish(result, article, tally, started)
+        return run_steps(self._steps(article, backend), backend)
 
     async def abrief(self, article: Article) -> IncidentBrief:
         backend = self.backend
-        if backend is None or backend.mode != "full":
-            return await asyncio.to_thread(self.brief, article)
-        started = time.perf_counter()
-        draft_x = await asyncio.to_thread(self._extract, article)
-        tally = _Tally(warnings=list(article.warnings))
-        try:
-            result = await self._afull(backend, draft_x, article, tally)
-        except ContextLengthError as exc:
-            from .generate.parts import abrief_in_parts
+        return await arun_steps(self._steps(article, backend), backend)
 
-            return await abrief_in_parts(self, article, too_long=exc)
-        return self._finish(result, article, tally, started)
+    # -- the flow ------------------------------------------------------------------------------------
+    def _steps(self, article: Article, backend: Backend | None) -> Steps[IncidentBrief]:
+        started = time.perf_counter()
+        ledger = Ledger(warnings=list(article.warnings))
+        if backend is None or backend.mode == "none":
+            result = self._ground(self._extract(article), article, Origin.EXTRACTOR, None)
+        elif backend.mode == "choices":
+            draft_x = self._extract(article)
+            decided = yield from decide_steps(draft_x, article.text, adopt=backend.trusted)
+            _add_decided(ledger, decided)
+            result = self._ground(decided.draft, article, Origin.EXTRACTOR, None)
+        else:
+            result = yield from self._in_parts(article, backend, ledger)
+        return self._finish(result, article, ledger, started)
+
+    def _in_parts(self, article: Article, backend: Backend, ledger: Ledger) -> Steps[Assembled]:
+        """Full drafts of each planned part (one part for a short article), merged when there are several."""
+        plan: PartPlan[Assembled] = PartPlan(article, backend)
+        while (step := plan.next()) is not None:
+            part, part_article = step
+            draft_x = self._extract(part_article)
+
+            def ground(draft: Draft, on: Article = part_article, fallback: Draft = draft_x) -> Assembled:
+                return self._ground(draft, on, Origin.LLM, fallback)
+
+            try:
+                piece = yield from full_steps(
+                    draft_x, part_article, backend, reasks=self.settings.reasks, ledger=ledger, ground=ground
+                )
+            except ContextLengthError as exc:
+                plan.too_long(part, exc)
+                continue
+            plan.done(part, piece)
+        if not plan.split:
+            return plan.pieces[0][1]
+        return merge_parts(article.text, plan.pieces, plan.note())
 
     # -- stages --------------------------------------------------------------------------------------
     def _extract(self, article: Article) -> Draft:
         from .extract import extract
 
-        published = article.published if isinstance(article.published, dt.date) else None
-        return extract(article.text, published=published)
+        return extract(article.text)  # the publication date resolves times in grounding, not here
 
-    def _ground(
-        self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None, tally: _Tally
-    ) -> Assembled:
-        published = article.published if isinstance(article.published, dt.date) else None
+    def _ground(self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None) -> Assembled:
         return assemble(
             draft,
             article.text,
             origin=origin,
             fallback=fallback,
-            published=published,
+            published=article.published,
             grounder=Grounder(article.text),
         )
 
-    def _tally_decide(self, tally: _Tally, decided: Any) -> None:
-        for messages in decided.prompts:
-            tally.prompts.append(messages)
-            version = getattr(messages, "version", "choose")
-            if version not in tally.versions:
-                tally.versions.append(version)
-        tally.prompt_tokens += decided.usage.prompt_tokens
-        tally.completion_tokens += decided.usage.completion_tokens
-        tally.calls += decided.usage.calls
-        tally.retries += decided.usage.retries
-        tally.warnings.extend(decided.warnings)
-
-    def _full_messages(
-        self, draft_x: Draft, article: Article, feedback: list[str] | None, backend: Backend
-    ) -> list[Message]:
-        from .generate.prompt import render
-        from .schema.taxonomy import EventType
-
-        messages = render(
-            "brief",
-            text=article.text,
-            candidates=_candidates(draft_x),
-            event_types=[e.value for e in EventType],
-            feedback=feedback,
-        )
-        size = sum(backend.count_tokens(m["content"]) for m in messages)
-        if size + FULL_MAX_TOKENS > backend.context_window:
-            raise ContextLengthError(
-                f"{article.name}: the prompt needs about {size:,} tokens; {backend.model} takes "
-                f"{backend.context_window:,} with {FULL_MAX_TOKENS:,} for the answer",
-                hint="use a model with a larger context, or --model extractive",
-            )
-        return messages
-
-    def _full(self, backend: Backend, draft_x: Draft, article: Article, tally: _Tally) -> Assembled:
-        feedback: list[str] | None = None
-        result: Assembled | None = None
-        for _attempt in range(self.settings.reasks + 1):
-            messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = backend.complete(
-                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
-            )
-            tally.add(completion, messages, getattr(messages, "version", "brief"))
-            result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
-            if not result.problems.ungrounded:
-                return result
-            feedback = result.problems.ungrounded
-            tally.retries += 1
-        assert result is not None
-        return self._spent(result)
-
-    async def _afull(self, backend: Backend, draft_x: Draft, article: Article, tally: _Tally) -> Assembled:
-        feedback: list[str] | None = None
-        result: Assembled | None = None
-        for _attempt in range(self.settings.reasks + 1):
-            messages = self._full_messages(draft_x, article, feedback, backend)
-            completion = await backend.acomplete(
-                messages, Draft, max_tokens=FULL_MAX_TOKENS, max_reasks=self.settings.reasks
-            )
-            tally.add(completion, messages, getattr(messages, "version", "brief"))
-            result = self._ground(completion.value, article, Origin.LLM, draft_x, tally)
-            if not result.problems.ungrounded:
-                return result
-            feedback = result.problems.ungrounded
-            tally.retries += 1
-        assert result is not None
-        return self._spent(result)
-
-    @staticmethod
-    def _spent(result: Assembled) -> Assembled:
-        for line in result.problems.ungrounded:
-            result.problems.warnings.append(f"dropped after re-asking: {line}")
-        result.problems.ungrounded = []
-        return result
-
-    def _finish(self, r: Assembled, article: Article, tally: _Tally, started: float) -> IncidentBrief:
+    def _finish(self, r: Assembled, article: Article, ledger: Ledger, started: float) -> IncidentBrief:
         from .generate.prompt import prompt_hash
 
         backend = self.backend
-        spec = self.settings.model_spec
-        published = article.published if isinstance(article.published, dt.date) else None
         meta = Meta(
-            engine=spec.engine,
+            engine=self.settings.model_spec.engine,
             model=backend.model if backend is not None else "extractive",
-            prompt_version="+".join(tally.versions) or "none",
-            prompt_hash=prompt_hash(tally.prompts) if tally.prompts else "none",
+            prompt_version="+".join(ledger.versions) or "none",
+            prompt_hash=prompt_hash(ledger.prompts) if ledger.prompts else "none",
             source_sha256=article.sha256,
-            published=published,
+            published=article.published,
             usage=Usage(
-                prompt_tokens=tally.prompt_tokens,
-                completion_tokens=tally.completion_tokens,
-                total_tokens=tally.prompt_tokens + tally.completion_tokens,
+                prompt_tokens=ledger.prompt_tokens,
+                completion_tokens=ledger.completion_tokens,
+                total_tokens=ledger.prompt_tokens + ledger.completion_tokens,
             ),
-            llm_calls=tally.calls,
-            retries=tally.retries,
+            llm_calls=ledger.calls,
+            retries=ledger.retries,
             duration_s=round(time.perf_counter() - started, 4),
-            warnings=tally.warnings + r.problems.warnings,
+            warnings=ledger.warnings + r.problems.warnings,
             package_version=__version__,
         )
         brief = IncidentBrief(
@@ -309,6 +194,16 @@ class Summariser:
         _check_evidence(brief, article.text)
         self._briefs += 1
         return brief
+
+
+def _add_decided(ledger: Ledger, decided: DecideResult) -> None:
+    for messages in decided.prompts:
+        ledger.asked(messages, "choose")
+    ledger.prompt_tokens += decided.usage.prompt_tokens
+    ledger.completion_tokens += decided.usage.completion_tokens
+    ledger.calls += decided.usage.calls
+    ledger.retries += decided.usage.retries
+    ledger.warnings.extend(decided.warnings)
 
 
 def _check_evidence(brief: IncidentBrief, text: str) -> None:

@@ -5,6 +5,7 @@ Precedence: explicit arguments (CLI flags, ``Settings(...)``) > environment > de
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -30,18 +31,25 @@ ENV_VARS = {
 }
 
 DEFAULT_MODEL = "local"
-ENGINES = ("extractive", "local", "openai")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A parsed ``--model`` value: ``extractive``, ``local``, ``local:PATH.gguf`` or ``openai:NAME``."""
+    """A parsed ``--model`` value: ``ENGINE[:NAME]`` (``extractive``, ``local``, ``local:PATH.gguf``,
+    ``openai:NAME``); the engines are those of ``backends.registry.ENGINES``."""
 
     engine: str
     name: str
 
     def __str__(self) -> str:
         return self.engine if self.engine == "extractive" else f"{self.engine}:{self.name}"
+
+    @property
+    def bundled(self) -> bool:
+        """The model shipped with the package (``local`` with no path)."""
+        from .backends.registry import BUNDLED_PREFIX
+
+        return self.engine == "local" and self.name.startswith(BUNDLED_PREFIX)
 
 
 def bundled_model_path() -> Path:
@@ -61,24 +69,26 @@ def bundled_model_path() -> Path:
 
 
 def parse_model(value: str) -> ModelSpec:
+    from .backends.registry import ENGINES
+
     value = value.strip()
+    *most, last = [e.syntax for e in ENGINES.values()]
+    usage = f"{', '.join(most)} or {last}"
     if not value:
-        raise ModelError("empty model name", hint="use extractive, local, local:PATH.gguf or openai:NAME")
+        raise ModelError("empty model name", hint=f"use {usage}")
     engine, _, name = value.partition(":")
-    engine = engine.lower()
-    if engine == "extractive" and not name:
-        return ModelSpec("extractive", "extractive")
-    if engine == "local":
-        return ModelSpec("local", name or "bundled:SmolLM2-135M-Instruct.Q4_1")
-    if engine == "openai" and name:
-        return ModelSpec("openai", name)
-    if engine == "openai":
-        raise ModelError("openai needs a model name", hint="e.g. --model openai:gpt-4o-mini")
+    entry = ENGINES.get(engine.lower())
+    if entry is not None and not name and entry.default_name is not None:
+        return ModelSpec(engine.lower(), entry.default_name)
+    if entry is not None and not name:
+        raise ModelError(f"{engine.lower()} needs a model name", hint=f"e.g. --model {entry.example}")
+    if entry is not None and entry.module is not None:
+        return ModelSpec(engine.lower(), name)
     if value.endswith(".gguf"):
         return ModelSpec("local", value)
     raise ModelError(
         f"unknown model {value!r}",
-        hint=f"use extractive, local, local:PATH.gguf or openai:NAME (flag --model or {ENV_VARS['model']})",
+        hint=f"use {usage} (flag --model or {ENV_VARS['model']})",
     )
 
 
@@ -212,8 +222,9 @@ class Settings:
     def with_(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
-    @property
+    @functools.cached_property
     def model_spec(self) -> ModelSpec:
+        """``model`` parsed, once per ``Settings`` (``with_`` makes a new one)."""
         return parse_model(self.model)
 
     @property

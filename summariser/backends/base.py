@@ -1,8 +1,19 @@
 """The backend contract: a structured-output engine. Prompts are the pipeline's business, not the backend's.
 
 A backend takes chat messages and a pydantic response model and returns a validated instance, with the
-usage it cost. Backends retry transient faults themselves (tenacity) and re-ask on validation errors up
-to ``max_reasks`` times; what is left is raised as a ``SummariserError``.
+usage it cost. It re-asks on validation errors up to ``max_reasks`` times and handles its own transport
+faults (the openai backend retries them with tenacity; llama.cpp runs in-process and has none); what is
+left is raised as a ``SummariserError``.
+
+A backend class declares its capabilities, and nothing else is inferred from engine names:
+
+- ``mode``: what the pipeline may ask: nothing, choices among the rules' candidates, or a full draft;
+- ``trusted``: whether its answers to choices are adopted (False: they are votes, and a disagreement with
+  the rules is flagged for the editor);
+- ``concurrent``: whether several briefs at once pay off (a remote endpoint) or it is one shared model.
+
+``complete`` and ``acomplete`` are the only sync/async pair in the package: every other flow is written
+once as steps (``generate.drive``).
 """
 
 from __future__ import annotations
@@ -33,11 +44,13 @@ class Completion(Generic[T]):
 
 
 class Backend(abc.ABC):
-    """``mode`` says what the pipeline may ask: nothing, choices among candidates, or a full draft."""
+    """A structured-output engine; see the module docstring for the capabilities it declares."""
 
     engine: str = "base"
     model: str = "base"
     mode: Mode = "full"
+    trusted: bool = True
+    concurrent: bool = False
     context_window: int = 128_000
 
     @abc.abstractmethod
@@ -71,3 +84,7 @@ class Backend(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (loaded model, HTTP pool)."""
+
+    async def aclose(self) -> None:
+        """``close`` from async code; a backend with an async client closes it on its own loop."""
+        self.close()

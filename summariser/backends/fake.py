@@ -29,9 +29,12 @@ class FakeBackend(Backend):
         model: str = "fake-model",
         default: Callable[[list[Message], type[Any]], Any] | None = None,
         context_window: int = 128_000,
+        trusted: bool = True,
+        concurrent: bool = False,
     ) -> None:
         self.responses = list(responses)
         self.mode = mode
+        self.trusted, self.concurrent = trusted, concurrent
         self.model = model
         self.default = default
         self.context_window = context_window

@@ -40,7 +40,7 @@ def resolve_model_path(settings: Settings) -> tuple[Path, bool]:
     spec = settings.model_spec
     if spec.engine != "local":
         raise ModelError(f"model {spec} is not a local GGUF model", hint=_HINT)
-    if spec.name.startswith("bundled:"):
+    if spec.bundled:
         return bundled_model_path(), True
     return Path(spec.name).expanduser(), False
 
@@ -79,7 +79,7 @@ class LlamaBackend(Backend):
         self.bundled = bundled
         # measured (README, benchmarks/results/model_choices.json): the bundled 135M model is worse than the
         # rules at every choice, so its answers are votes that flag disagreements, never overrides
-        self.trust_choices = not bundled
+        self.trusted = not bundled
         self.model = f"bundled:{path.stem}" if bundled else str(self.model_path)
         self.context_window = self.settings.n_ctx
         if mode is None:

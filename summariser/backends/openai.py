@@ -220,6 +220,7 @@ class OpenAIBackend(Backend):
 
     engine = "openai"
     mode = "full"
+    concurrent = True  # a remote endpoint: several briefs at once (batch --jobs)
 
     def __init__(
         self,

@@ -3,14 +3,14 @@
     summary = run_batch(["reports/", "extra.jsonl"], Path("out"), settings, jobs=8)
 
 Inputs are files, folders (``*.txt``, ``*.md``, ``*.html`` found recursively), glob patterns, or JSONL files
-of ``{"id", "text", "published"}`` records. Each item is written to ``OUT/<id>.json`` (or ``.md``) atomically
-(temporary file + rename); an item that fails is recorded in ``OUT/errors.jsonl`` with its error type,
-message and hint, and the batch goes on. ``OUT/.manifest.jsonl`` records each finished item (id, input
-SHA-256, model, prompt version, format), appended and fsynced after its output is in place, so a re-run
-(even after ``kill -9``) skips what is done and briefs the rest.
+of ``{"id", "text", "published"}`` records (``batch.inputs``). Each item is written to ``OUT/<id>.json`` (or
+``.md``) atomically; an item that fails is recorded in ``OUT/errors.jsonl`` with its error type, message
+and hint, and the batch goes on. Finished items are recorded in the manifest (``batch.manifest``), so a
+re-run skips what is done and briefs the rest.
 
-Remote engines (``openai:``) brief ``jobs`` items at a time on one event loop (``Summariser.abrief``);
-local and extractive engines share one ``Summariser`` (one loaded model) and brief one item at a time.
+The items are briefed by ``brief_many`` (``batch.many``), as evals are: a backend that declares itself
+concurrent (a remote endpoint) briefs ``jobs`` items at a time; any other shares one ``Summariser`` (one
+loaded model) and briefs one item at a time.
 """
 
 from __future__ import annotations
@@ -18,23 +18,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypedDict
 
 from ..backends.base import Backend
-from ..backends.wrap import _find, instrument, prompt_version
+from ..backends.registry import open_backend
 from ..errors import ConfigError, InputError, OutputError, SummariserError
+from ..generate.prompt import templates_for
 from ..load import MAX_BYTES, Article, article_from_text, load_article
-from ..output.files import append_line, output_error, render, write_atomic
+from ..output.files import SUFFIXES, append_line, render, write_atomic
 from ..settings import Settings
-from ..store.cache import CachedBackend
 from ..store.runlog import RunLog, current_item, redact
 from .inputs import INPUT_SUFFIXES, BatchInput, collect_inputs
+from .manifest import ERRORS_FILE, MANIFEST_FILE, Manifest, locked, prepare_output_dir, remove_stale_temps
+from .many import brief_call, brief_many, jobs_for
 
 __all__ = [
     "ERRORS_FILE",
@@ -43,119 +43,25 @@ __all__ = [
     "BatchInput",
     "BatchRunner",
     "BatchSummary",
+    "ErrorInfo",
     "ItemResult",
     "Manifest",
     "collect_inputs",
-    "instrument",
     "prepare_output_dir",
-    "prompt_version",
     "run_batch",
 ]
 
-ERRORS_FILE = "errors.jsonl"
-MANIFEST_FILE = ".manifest.jsonl"
-LOCK_FILE = ".lock"
 Format = Literal["json", "markdown"]
-_EXT = {"json": "json", "markdown": "md"}
+FORMATS: tuple[Format, ...] = ("json", "markdown")
 Status = Literal["done", "skipped", "failed"]
-_B = TypeVar("_B", bound=Backend)
 
 
-def prepare_output_dir(path: Path) -> Path:
-    """Create ``path`` (its parent must exist) and check it is writable. Raises ``ConfigError`` up front."""
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"--out {path}: is a file, not a folder", hint="give a folder for the briefs")
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise ConfigError(
-                f"--out {path}: the folder {path.parent} does not exist",
-                hint="create it first, or choose another output folder",
-            )
-        try:
-            path.mkdir()
-        except OSError as exc:
-            raise ConfigError(
-                f"--out {path}: cannot create it ({exc.strerror})", hint="choose a folder you can write to"
-            ) from None
-    try:
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".probe.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise ConfigError(
-            f"--out {path}: cannot write there ({exc.strerror})", hint="choose a folder you can write to"
-        ) from None
-    return path
+class ErrorInfo(TypedDict):
+    """Why an item failed, as written to ``errors.jsonl`` (redacted: no key ever appears)."""
 
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock, the manifest still works
-        yield
-        return
-    fh: IO[str] = (folder / LOCK_FILE).open("a")
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise ConfigError(
-                f"--out {folder}: another summariser batch is writing there",
-                hint="wait for it to finish, or choose another output folder",
-            ) from None
-        yield
-    finally:
-        fh.close()
-
-
-def _remove_stale_temps(folder: Path) -> None:
-    """Temporary files a killed run left behind (``write_atomic`` names them ``.<name>.<random>.tmp``)."""
-    for ext in _EXT.values():
-        for p in folder.glob(f".*.{ext}.*.tmp"):
-            p.unlink(missing_ok=True)
-    for p in folder.glob(".probe.*.tmp"):
-        p.unlink(missing_ok=True)
-
-
-class Manifest:
-    """``OUT/.manifest.jsonl``: one line per finished item; the last line for an id wins.
-
-    A line cut short by ``kill -9`` is ignored (and the file is mended before the next append).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.entries: dict[str, dict[str, Any]] = {}
-        if path.exists():
-            data = path.read_bytes()
-            for line in data.splitlines():
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict) and "id" in entry:
-                    self.entries[str(entry["id"])] = entry
-            if data and not data.endswith(b"\n"):
-                with path.open("ab") as fh:
-                    fh.write(b"\n")
-
-    def is_done(self, item_id: str, key: dict[str, str | None], output: Path) -> bool:
-        entry = self.entries.get(item_id)
-        return entry is not None and all(entry.get(k) == v for k, v in key.items()) and output.is_file()
-
-    def add(self, entry: dict[str, Any]) -> None:
-        """Append ``entry`` whole and fsynced, or not at all (``OutputError`` when the disk is full)."""
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise output_error(self.path, exc) from None
-        try:
-            append_line(fd, json.dumps(entry, ensure_ascii=False), sync=True, name=str(self.path))
-        finally:
-            os.close(fd)
-        self.entries[str(entry["id"])] = entry
+    type: str
+    message: str
+    hint: str | None
 
 
 # -- results -----------------------------------------------------------------------------------------------
@@ -165,7 +71,7 @@ class ItemResult:
     source: str
     status: Status
     output: str | None = None
-    error: dict[str, str | None] | None = None
+    error: ErrorInfo | None = None
     tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
@@ -224,7 +130,7 @@ class BatchSummary:
         }
 
 
-def _error_info(exc: BaseException, secrets: list[str]) -> dict[str, str | None]:
+def _error_info(exc: BaseException, secrets: list[str]) -> ErrorInfo:
     if isinstance(exc, SummariserError):
         return {
             "type": type(exc).__name__,
@@ -243,9 +149,9 @@ class BatchRunner:
     """Briefs items into ``out_dir`` with one ``Summariser`` (built up front: config errors come first).
 
     ``backend`` overrides the one ``settings.model`` names (tests pass an ``OpenAIBackend`` with short
-    backoff, or a fake). It is wrapped in the response cache (unless ``settings.use_cache`` is off) and
-    the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog`` given;
-    none with ``runlog=False``).
+    backoff, or a fake). ``open_backend`` wraps it in the response cache (unless ``settings.use_cache`` is
+    off) and the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog``
+    given; none with ``runlog=False``).
     """
 
     def __init__(
@@ -262,28 +168,23 @@ class BatchRunner:
         on_result: Callable[[ItemResult], None] | None = None,
         max_bytes: int = MAX_BYTES,
     ) -> None:
-        from ..pipeline import Summariser, build_backend
+        from ..pipeline import Summariser
 
-        if fmt not in _EXT:
+        if fmt not in FORMATS:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
         self.settings = settings
         self.out_dir = prepare_output_dir(out_dir)
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
-        self.remote = settings.model_spec.engine == "openai"
-        self.jobs = max(1, jobs) if self.remote else 1
         self.on_start, self.on_result = on_start, on_result
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
-        inner = backend if backend is not None else build_backend(settings)  # config errors: before any work
-        if runlog is True:
-            runlog = settings.use_log and RunLog.for_settings(settings)
-        self.runlog = runlog or None
-        self.run_id = self.runlog.start_run(command=command, model=self.model_id) if self.runlog else "-"
-        wrapped = instrument(inner, settings, runlog=self.runlog, run_id=self.run_id)
-        self.cache_backend = _find(wrapped, CachedBackend)
-        self.summariser = Summariser(settings, backend=wrapped)
-        self.prompt_version = prompt_version(wrapped)
+        self.engine = open_backend(settings, backend=backend, command=command, runlog=runlog)
+        self.run_id = self.engine.run_id
+        self.jobs = jobs_for(self.engine.backend, jobs)
+        self.summariser = Summariser(settings, backend=self.engine)
+        self._brief = brief_call(self.summariser)
+        self.prompt_version = templates_for(self.engine.backend.mode if self.engine.backend else "none")
 
     # -- one item ------------------------------------------------------------------------------------------
     def _load(self, item: BatchInput) -> Article:
@@ -299,51 +200,45 @@ class BatchRunner:
             )
         return article_from_text(text, name=item.source, published=item.published, max_bytes=self.max_bytes)
 
-    def _render(self, brief: Any) -> str:
-        return render(brief, self.fmt)
-
-    async def _item(
-        self, item: BatchInput, manifest: Manifest, errors: IO[str], slots: asyncio.Semaphore
-    ) -> ItemResult:
+    async def _item(self, item: BatchInput, manifest: Manifest, errors: IO[str]) -> ItemResult:
         token = current_item.set(item.id)
         started = time.perf_counter()
         result = ItemResult(item.id, item.source, "failed")
         try:
-            async with slots:
-                article = await asyncio.to_thread(self._load, item)
-                out = self.out_dir / f"{item.id}.{_EXT[self.fmt]}"
-                key = {
-                    "sha256": article.sha256,
-                    "model": self.model_id,
-                    "prompt_version": self.prompt_version,
-                    "format": self.fmt,
-                    "published": article.published.isoformat() if article.published else None,
+            article = await asyncio.to_thread(self._load, item)
+            out = self.out_dir / f"{item.id}{SUFFIXES[self.fmt]}"
+            key = {
+                "sha256": article.sha256,
+                "model": self.model_id,
+                "prompt_version": self.prompt_version,
+                "format": self.fmt,
+                "published": article.published.isoformat() if article.published else None,
+            }
+            if manifest.is_done(item.id, key, out):
+                result = ItemResult(item.id, item.source, "skipped", output=out.name)
+                return result
+            brief = await self._brief(article)
+            await asyncio.to_thread(write_atomic, out, render(brief, self.fmt))
+            manifest.add(
+                {
+                    "id": item.id,
+                    **key,
+                    "source": item.source,
+                    "output": out.name,
+                    "model_name": brief.meta.model,
+                    "finished": time.time(),
                 }
-                if manifest.is_done(item.id, key, out):
-                    result = ItemResult(item.id, item.source, "skipped", output=out.name)
-                    return result
-                brief = await self.summariser.abrief(article)
-                await asyncio.to_thread(write_atomic, out, self._render(brief))
-                manifest.add(
-                    {
-                        "id": item.id,
-                        **key,
-                        "source": item.source,
-                        "output": out.name,
-                        "model_name": brief.meta.model,
-                        "finished": time.time(),
-                    }
-                )
-                result = ItemResult(
-                    item.id,
-                    item.source,
-                    "done",
-                    output=out.name,
-                    tokens=brief.meta.usage.total_tokens,
-                    calls=brief.meta.llm_calls,
-                    warnings=list(brief.meta.warnings),
-                )
-        except OutputError:  # the output folder cannot take more (disk full): the batch stops, resumable
+            )
+            result = ItemResult(
+                item.id,
+                item.source,
+                "done",
+                output=out.name,
+                tokens=brief.meta.usage.total_tokens,
+                calls=brief.meta.llm_calls,
+                warnings=list(brief.meta.warnings),
+            )
+        except OutputError:  # the output folder takes no more (disk full): the batch stops, resumable
             raise
         except Exception as exc:  # one failure never stops the batch; interrupts and cancels do
             result.error = _error_info(exc, self.secrets)
@@ -354,7 +249,7 @@ class BatchRunner:
                 "run_id": self.run_id,
                 "time": time.time(),
             }
-            append_line(errors, json.dumps(line, ensure_ascii=False))
+            append_line(errors, json.dumps(line, ensure_ascii=False))  # whole, or not at all
         finally:
             current_item.reset(token)
             result.seconds = round(time.perf_counter() - started, 4)
@@ -365,58 +260,38 @@ class BatchRunner:
         started = time.perf_counter()
         results: list[ItemResult] = []
         status = "interrupted"
-        with _locked(self.out_dir):
-            _remove_stale_temps(self.out_dir)
+
+        def finished(r: ItemResult) -> None:
+            results.append(r)
+            if self.on_result:
+                self.on_result(r)
+
+        with locked(self.out_dir):
+            remove_stale_temps(self.out_dir)
             manifest = Manifest(self.out_dir / MANIFEST_FILE)
-            slots = asyncio.Semaphore(self.jobs)
             if self.on_start:
                 self.on_start(len(items))
             try:
                 with (self.out_dir / ERRORS_FILE).open("w", encoding="utf-8") as errors:
-
-                    async def one(item: BatchInput) -> None:
-                        r = await self._item(item, manifest, errors, slots)
-                        results.append(r)
-                        if self.on_result:
-                            self.on_result(r)
-
-                    tasks = [asyncio.ensure_future(one(i)) for i in items]
-                    try:
-                        await asyncio.gather(*tasks)
-                    except BaseException:  # disk full, interrupted: stop the others before leaving
-                        for t in tasks:
-                            t.cancel()
-                        await asyncio.gather(*tasks, return_exceptions=True)
-                        raise
+                    await brief_many(
+                        items, lambda i: self._item(i, manifest, errors), jobs=self.jobs, on_result=finished
+                    )
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
-                await self._close()
+                with contextlib.suppress(Exception):
+                    await self.engine.aclose()
                 summary = BatchSummary(
                     self.run_id,
                     self.out_dir,
                     _in_order(results, items),
                     time.perf_counter() - started,
-                    cache_hits=self.cache_backend.hits if self.cache_backend else 0,
+                    cache_hits=self.engine.cache_counts()[0],
                     interrupted=status == "interrupted",
                 )
-                if self.runlog is not None:
-                    self.runlog.finish_run(
-                        self.run_id,
-                        status=status,
-                        done=summary.done,
-                        skipped=summary.skipped,
-                        failed=summary.failed,
-                    )
+                self.engine.finish(
+                    status=status, done=summary.done, skipped=summary.skipped, failed=summary.failed
+                )
         return summary
-
-    async def _close(self) -> None:
-        backend = self.summariser.backend
-        aclose = getattr(backend, "aclose", None) if backend is not None else None
-        with contextlib.suppress(Exception):
-            if aclose is not None:
-                await aclose()
-            else:
-                self.summariser.close()
 
     def run(self, items: Sequence[BatchInput]) -> BatchSummary:
         return asyncio.run(self.arun(items))

@@ -15,26 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..backends.registry import BUNDLED_PREFIX
 from ..errors import ConfigError
-from ..evals.compare import Comparison, Thresholds, compare_runs, known_fields, select_keys
+from ..evals.compare import Comparison, Thresholds, compare_runs, known_fields
 from ..evals.report_md import (
     compare_markdown,
-    cost_rows,
-    fmt,
-    fmt_ci,
-    fmt_signed,
-    run_markdown,
     runs_markdown,
 )
-from ..evals.runfile import RunFile, load_run, save_run
+from ..evals.runfile import load_run, save_run
 from ..output.files import write_atomic
+from .eval_views import compare_table, emit, progress, show_run
 from .main import make_settings, model_options
 
 __all__ = ["DefaultGroup", "default_run_path", "eval_group"]
@@ -63,13 +59,6 @@ def eval_group() -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    return Console(file=stream, width=None if stream.isatty() else 120, highlight=False)
-
-
 def _split(values: Sequence[str]) -> list[str]:
     """``--fields`` values (repeatable, comma-separated), each a field name or a metric key."""
     chosen = [v.strip() for raw in values for v in raw.split(",") if v.strip()]
@@ -103,7 +92,7 @@ def _html_renderer(name: str) -> Callable[[Any], str]:
 
 def _slug(model: str) -> str:
     engine, _, name = model.partition(":")
-    if engine == "local" and name.startswith("bundled:"):
+    if engine == "local" and name.startswith(BUNDLED_PREFIX):
         name = ""
     elif engine == "local":
         name = Path(name).stem
@@ -116,161 +105,6 @@ def default_run_path(model: str, now: dt.datetime | None = None) -> Path:
     return RUNS_DIR / f"{now.strftime('%Y%m%dT%H%M%SZ')}-{_slug(model)}.json"
 
 
-def _run_table(run: RunFile, fields: Sequence[str]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    r = run.report
-    conf = f"{int(r.confidence * 100)}% CI"
-    table = Table(title=escape(f"{run.model}: {r.n_valid}/{r.n_cases} valid briefs ({run.cases_spec})"))
-    for name, justify in (
-        ("Metric", "left"),
-        ("Mean", "right"),
-        (conf, "right"),
-        ("Micro", "right"),
-        ("n", "right"),
-        ("Left out", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    keys = select_keys(r.metrics, fields)
-    for i, key in enumerate(keys):
-        m = r.metrics[key]
-        last = i + 1 == len(keys) or keys[i + 1].split(".")[0] != key.split(".")[0]
-        label = f"[bold]{key}[/bold]" if key == "schema.valid" else key
-        table.add_row(
-            label + (" ↓" if m.lower_is_better else ""),
-            fmt(m.mean),
-            fmt_ci(m.ci_low, m.ci_high),
-            fmt(m.micro),
-            str(m.n),
-            str(m.left_out or ""),
-            end_section=last,
-        )
-    cost = Table(title="Cost")
-    for name in ("", "Total", "Per brief"):
-        cost.add_column(name, justify="left" if not name else "right")
-    for row in cost_rows(run):
-        cost.add_row(*row)
-    console = _console()
-    console.print(table)
-    if any(r.metrics[k].lower_is_better for k in keys):
-        console.print("↓ a count per brief: lower is better")
-    console.print(cost)
-    for s in run.scores:
-        if not s.valid:
-            first = (s.error or "").splitlines()[0] if s.error else ""
-            console.print(f"[red]invalid[/red] {escape(s.case_id)}: {escape(first)}", soft_wrap=True)
-
-
-def _compare_table(cmp: Comparison) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=escape(f"{cmp.base.label} → {cmp.new.label}: {len(cmp.shared_cases)} shared cases"))
-    for name in (
-        "Metric",
-        "Base",
-        "New",
-        "Δ mean",
-        f"{int(cmp.confidence * 100)}% CI",
-        "n",
-        "Gate",
-        "Status",
-    ):
-        table.add_column(name, justify="left" if name in ("Metric", "Status") else "right")
-    style = {"REGRESSED": "bold red", "worse": "yellow", "better": "green"}
-    for i, m in enumerate(cmp.metrics):
-        last = i + 1 == len(cmp.metrics) or cmp.metrics[i + 1].field != m.field
-        status = m.status
-        table.add_row(
-            m.key,
-            fmt(m.base_mean),
-            fmt(m.new_mean),
-            fmt_signed(m.diff),
-            fmt_ci(m.ci_low, m.ci_high),
-            str(m.n),
-            ("≤ +" if m.lower_is_better else "≥ −") + f"{m.threshold:g}",
-            f"[{style[status]}]{status}[/]" if status in style else status,
-            end_section=last,
-        )
-    console = _console()
-    console.print(table)
-    for field, cases in cmp.worse_by_field().items():
-        shown = sorted(cases.items())
-        text = "; ".join(f"{cid} ({', '.join(_change(k, b, n) for k, b, n in it)})" for cid, it in shown[:8])
-        more = f"; and {len(shown) - 8} more" if len(shown) > 8 else ""
-        console.print(f"[yellow]worse[/yellow] {field}: {escape(text)}{more}", soft_wrap=True)
-    if cmp.passed:
-        console.print("[green]passed[/green]: no metric regressed beyond its threshold")
-    else:
-        names = ", ".join(f"{m.key} ({fmt_signed(m.diff)}, gate {m.threshold:g})" for m in cmp.regressions)
-        console.print(
-            f"[bold red]FAILED[/bold red]: {len(cmp.regressions)} regression(s): {names}", soft_wrap=True
-        )
-
-
-def _change(key: str, base: float, new: float) -> str:
-    return f"{key.split('.', 1)[1]} {fmt(base, 2)}→{fmt(new, 2)}"
-
-
-def _show_run(
-    run: RunFile, fmt_: str, fields: Sequence[str], out: Path | None = None, title: str | None = None
-) -> None:
-    """The run's report on stdout (table, Markdown or JSON); with ``out``, into that file instead
-    (Markdown for the table format)."""
-    if fmt_ == "table":
-        _run_table(run, fields)
-        if out is not None:
-            _emit(run_markdown(run, fields=fields, title=title), out)
-        return
-    if fmt_ == "markdown":
-        _emit(run_markdown(run, fields=fields, title=title), out)
-    else:
-        _emit(run.report.model_dump_json(indent=1) + "\n", out)
-
-
-def _progress(total_hint: str) -> tuple[Callable[[int], None], Callable[[Any], None], Callable[[], None]]:
-    """(on_start, on_case, stop): a rich progress bar on a terminal, two plain lines otherwise."""
-    if not sys.stderr.isatty():
-
-        def start(n: int) -> None:
-            click.echo(f"briefing {n} cases with {total_hint}…", err=True)
-
-        return start, lambda rec: None, lambda: None
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=_console(stderr=True),
-        transient=False,
-    )
-    task: list[Any] = []
-
-    def on_start(n: int) -> None:
-        progress.start()
-        task.append(progress.add_task(escape(f"eval {total_hint}"), total=n, failed=0))
-
-    def on_case(rec: Any) -> None:
-        failed = progress.tasks[0].fields["failed"] + (rec.brief is None)
-        progress.update(task[0], advance=1, failed=failed, description=escape(f"eval {total_hint}: {rec.id}"))
-
-    return on_start, on_case, progress.stop
-
-
-# -- commands ------------------------------------------------------------------------------------------------
 @eval_group.command("run")
 @click.argument("cases")
 @model_options
@@ -326,7 +160,7 @@ def run_cmd(
     chosen = _split(fields)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     path = out or default_run_path(str(settings.model_spec))
-    on_start, on_case, stop = _progress(str(settings.model_spec))
+    on_start, on_case, stop = progress(str(settings.model_spec))
     try:
         run = run_eval(
             cases,
@@ -341,7 +175,7 @@ def run_cmd(
     finally:
         stop()
     save_run(run, path)
-    _show_run(run, fmt_, chosen)
+    show_run(run, fmt_, chosen)
     if render_html is not None and html is not None:
         write_atomic(html, render_html(run))
     click.echo(f"wrote {path}", err=True)
@@ -383,7 +217,7 @@ def score_cmd(
         )
     else:
         click.echo(f"all {len(new.scores)} case scores match the recorded ones", err=True)
-    _show_run(new, fmt_, chosen)
+    show_run(new, fmt_, chosen)
     if out is not None:
         save_run(new, out)
         click.echo(f"wrote {out}", err=True)
@@ -421,7 +255,7 @@ def report_cmd(
     chosen = _split(fields)
     if len(runs) == 1:
         (run,) = runs.values()
-        _show_run(run, fmt_, chosen, out, title)
+        show_run(run, fmt_, chosen, out, title)
         if render_html is not None and html is not None:
             write_atomic(html, render_html(run))
         return
@@ -429,15 +263,7 @@ def report_cmd(
         text = "{" + ",".join(f'"{k}": {r.report.model_dump_json()}' for k, r in runs.items()) + "}\n"
     else:
         text = runs_markdown(runs, fields=chosen, title=title)
-    _emit(text, out)
-
-
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(out, text)
-        click.echo(f"wrote {out}", err=True)
+    emit(text, out)
 
 
 @eval_group.command("compare")
@@ -507,12 +333,12 @@ def compare_cmd(
         seed=seed,
     )
     if fmt_ == "table":
-        _compare_table(cmp)
+        compare_table(cmp)
         if out is not None:
             write_atomic(out, compare_markdown(cmp))
     else:
         text = compare_markdown(cmp) if fmt_ == "markdown" else _comparison_json(cmp)
-        _emit(text, out)
+        emit(text, out)
     if render_html is not None and html is not None:
         write_atomic(html, render_html(cmp))
     if not cmp.passed:

@@ -17,7 +17,7 @@ import click
 from ..errors import SummariserError
 from ..output.files import render, write_atomic
 
-__all__ = ["cli", "fail", "main", "write_atomic"]
+__all__ = ["cli", "main"]
 
 _LAZY_COMMANDS = {
     "batch": ("summariser.cli.batch", "batch"),
@@ -38,10 +38,6 @@ class SummariserCLIError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
-
-
-def fail(err: SummariserError) -> SummariserCLIError:
-    return SummariserCLIError(err)
 
 
 # Short help of the lazy commands: `summariser --help` lists them without importing them (the eval group

@@ -7,6 +7,11 @@ Public API (see each module's docstring):
 - ``golden_to_brief(case) -> IncidentBrief`` (``golden``): the answer key as a grounded brief.
 - ``score_case(case, brief_or_dict) -> CaseScore`` (``score``).
 - ``aggregate(scores) -> Report`` (``aggregate``): macro/micro means, bootstrap CIs, cost, confusion tables.
+- ``run_eval`` (``runner``), run files (``runfile``), comparisons (``compare``), Markdown and HTML reports.
+
+A library only: the ``summariser eval`` command is ``cli.evals``. May import: ``pipeline``, ``backends``,
+``batch.many``, ``grounding.align``, ``schema``, ``output``, ``load``, ``settings``, ``errors``.
+Never ``cli``.
 """
 
 from __future__ import annotations

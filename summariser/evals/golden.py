@@ -185,7 +185,7 @@ def _resolve_spans(key: dict[str, Any], article: str, golden_path: Path, root: A
     return resolved
 
 
-class _Grounder:
+class _GoldenEvidence:
     """Evidence for golden items: each candidate string looked up in the article, exact or normalised."""
 
     def __init__(self, text: str) -> None:
@@ -224,7 +224,7 @@ class _Grounder:
 
 def golden_to_brief(case: Case) -> IncidentBrief:
     """The brief the answer key describes, grounded in the article."""
-    g, ground = case.golden, _Grounder(case.article)
+    g, ground = case.golden, _GoldenEvidence(case.article)
     actors = [
         Actor(
             id=f"a{i}",

@@ -6,13 +6,12 @@ Public API
 resamples=1000, seed=0) -> RunFile``
     Loads the cases (``load_cases``), briefs each one, scores and aggregates. One ``Summariser`` serves
     the whole run, so a local model loads once; ``backend`` replaces the one ``settings.model`` names
-    (tests pass a ``FakeBackend``). Unless ``settings.use_cache`` is off, the backend answers through the
-    response cache (``summariser.cache.CachedBackend``: ``Summariser`` adds it to the backend it builds,
-    ``run_eval`` to one passed in), so re-running the same eval calls no model; ``RunFile.cache`` counts
-    the hits and misses.
+    (tests pass a ``FakeBackend``). The backend is opened as everywhere (``backends.open_backend``): unless
+    ``settings.use_cache`` is off it answers through the response cache, so re-running the same eval calls
+    no model (``RunFile.cache`` counts the hits and misses), and its calls go to the run log.
     A case whose brief fails (any error but a ``ConfigError``, which stops the run) is recorded with its
-    error and scored as a schema-invalid brief. ``jobs`` briefs that many cases at once on an
-    ``openai:`` engine; local and extractive engines brief one case at a time.
+    error and scored as a schema-invalid brief. Cases are briefed by ``batch.many.brief_many``, as batch
+    items are: ``jobs`` at a time on a concurrent (remote) backend, else one at a time.
 ``generate(cases, summariser, *, jobs=1, cases_dir=None, on_case=None) -> list[CaseRecord]``
 ``score_records(cases, records, *, resamples=1000, seed=0) -> tuple[list[CaseScore], Report]``
 ``rescore(run, cases, *, resamples=None, seed=None) -> RunFile``
@@ -23,7 +22,6 @@ resamples=1000, seed=0) -> RunFile``
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import os
@@ -34,6 +32,8 @@ from typing import Any
 
 from .. import __version__
 from ..backends.base import Backend
+from ..backends.registry import open_backend
+from ..batch.many import brief_call, brief_many, jobs_for, run_sync
 from ..errors import ConfigError, EvalError
 from ..settings import Settings
 from .aggregate import Report, aggregate
@@ -113,24 +113,6 @@ def _article(case: Case) -> Any:
     return article_from_text(case.article, name=case.id, published=case.published)
 
 
-def _brief_one(summariser: Any, case: Case) -> tuple[Any, BaseException | None]:
-    try:
-        return summariser.brief(_article(case)), None
-    except ConfigError:
-        raise
-    except Exception as exc:  # one case's failure is a finding, not the end of the run
-        return None, exc
-
-
-async def _abrief_one(summariser: Any, case: Case) -> tuple[Any, BaseException | None]:
-    try:
-        return await summariser.abrief(_article(case)), None
-    except ConfigError:
-        raise
-    except Exception as exc:
-        return None, exc
-
-
 def generate(
     cases: Sequence[Case],
     summariser: Any,
@@ -141,32 +123,20 @@ def generate(
 ) -> list[CaseRecord]:
     """Brief every case with ``summariser``; records in the order of ``cases``."""
     backend = summariser.backend  # builds (and for a local model, loads) it now: config errors come first
-    remote = backend is not None and getattr(backend, "engine", "") == "openai"
-    if not remote or jobs <= 1:
-        records = []
-        for case in cases:
-            started = time.perf_counter()
-            brief, error = _brief_one(summariser, case)
-            records.append(_record(case, cases_dir, brief, error, time.perf_counter() - started))
-            if on_case is not None:
-                on_case(records[-1])
-        return records
+    brief = brief_call(summariser)
 
-    async def run_all() -> list[CaseRecord]:
-        slots = asyncio.Semaphore(jobs)
+    async def one(case: Case) -> CaseRecord:
+        started = time.perf_counter()
+        result, error = None, None
+        try:
+            result = await brief(_article(case))
+        except ConfigError:
+            raise
+        except Exception as exc:  # one case's failure is a finding, not the end of the run
+            error = exc
+        return _record(case, cases_dir, result, error, time.perf_counter() - started)
 
-        async def one(case: Case) -> CaseRecord:
-            async with slots:
-                started = time.perf_counter()
-                brief, error = await _abrief_one(summariser, case)
-                rec = _record(case, cases_dir, brief, error, time.perf_counter() - started)
-            if on_case is not None:
-                on_case(rec)
-            return rec
-
-        return list(await asyncio.gather(*(one(c) for c in cases)))
-
-    return asyncio.run(run_all())
+    return run_sync(brief_many(cases, one, jobs=jobs_for(backend, jobs), on_result=on_case))
 
 
 def score_records(
@@ -185,24 +155,6 @@ def score_records(
             score.error = f"no brief: {rec.error}"
         scores.append(score)
     return scores, aggregate(scores, resamples=resamples, seed=seed)
-
-
-def _wrap_cache(backend: Backend, settings: Settings) -> Backend:
-    """A caller's backend in the response cache (the pipeline does this for the one it builds)."""
-    from ..store.cache import CachedBackend, ResponseCache
-
-    if not settings.use_cache or backend.mode == "none" or _find_cache(backend) is not None:
-        return backend
-    return CachedBackend(backend, ResponseCache.for_settings(settings))
-
-
-def _find_cache(backend: Backend | None) -> Any:
-    """The ``CachedBackend`` in a chain of wrappers (each holding the next in ``inner``), if any."""
-    from ..store.cache import CachedBackend
-
-    while backend is not None and not isinstance(backend, CachedBackend):
-        backend = vars(backend).get("inner")
-    return backend
 
 
 def run_eval(
@@ -229,26 +181,34 @@ def run_eval(
         raise EvalError(f"{spec}: no cases to run")
     loaded = time.perf_counter()
     cases_dir = Path(spec) if Path(spec).is_dir() else None
-    chosen = _wrap_cache(backend, settings) if backend is not None else None
-    with Summariser(settings, backend=chosen, command="eval") as summariser:
+    opened = open_backend(settings, backend=backend, command="eval")
+    engine = opened.backend
+    records: list[CaseRecord] = []
+    status = "interrupted"
+    try:
+        summariser = Summariser(settings, backend=opened, command="eval")
         if on_start is not None:
             on_start(len(cases))
         records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
-        engine = summariser.backend
+        status = "ok"
+    finally:
+        failed = sum(r.error is not None for r in records)
+        opened.finish(status=status, done=len(records) - failed, failed=failed)
+        opened.close()
     generated = time.perf_counter()
     scores, report = score_records(cases, records, resamples=resamples, seed=seed)
     scored = time.perf_counter()
     briefs = [r.brief for r in records if r.brief is not None]
     model_names = sorted({b["meta"]["model"] for b in briefs})
     versions = sorted({str(r.prompt_version) for r in records if r.prompt_version})
-    cached = _find_cache(engine)
-    cache = None if cached is None else {"hits": int(cached.hits), "misses": int(cached.misses)}
+    hits, misses = opened.cache_counts()
+    cache = None if opened.cache is None else {"hits": hits, "misses": misses}
     return RunFile(
         created=created,
         cases_spec=spec,
         limit=limit,
         model=str(settings.model_spec),
-        engine=settings.model_spec.engine if backend is None else getattr(backend, "engine", "custom"),
+        engine=settings.model_spec.engine if backend is None else backend.engine,
         model_name=", ".join(model_names) or getattr(engine, "model", None) or str(settings.model_spec),
         prompt_versions=versions,
         prompts_sha256=prompts_sha256(),

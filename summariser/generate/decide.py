@@ -14,7 +14,6 @@ A failed question or an "unknown" speaker keeps what the rules had (their first 
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from ..grounding.align import Aligner
 from ..schema.brief import Certainty
 from ..schema.draft import Draft, DraftQuote, Span
 from ..schema.taxonomy import DEFAULT_SUB_TYPE, SUB_TYPES, EventType
+from .drive import Answer, Ask, Steps, run_steps
 from .prompt import render
 
 __all__ = [
@@ -37,8 +37,8 @@ __all__ = [
     "DecideResult",
     "DecideUsage",
     "Question",
-    "adecide",
     "decide",
+    "decide_steps",
     "excerpt_around",
     "plan",
 ]
@@ -110,13 +110,13 @@ class Question:
 # -- excerpts ------------------------------------------------------------------------------------------
 
 
-def _paragraphs(text: str) -> list[Span]:
+def _lines(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
 
 
 def excerpt_around(text: str, start: int, end: int) -> str:
     """The item's paragraph and the preceding one, cut to a window around ``[start, end)`` at word ends."""
-    paras = _paragraphs(text)
+    paras = _lines(text)
     i = next((k for k, (s, e) in enumerate(paras) if s <= start < e), None)
     lo, hi = (paras[i - 1][0] if i else paras[i][0], paras[i][1]) if i is not None else (0, len(text))
     lo, hi = max(lo, start - EXCERPT_BEFORE), min(hi, end + EXCERPT_AFTER)
@@ -323,24 +323,14 @@ def _follow_up(q: Question, result: DecideResult, text: str, before: EventType) 
     return None
 
 
-def _complete(backend: Backend, q: Question) -> Completion[Any] | None:
-    try:
-        return backend.complete(q.messages, q.response_model, max_tokens=MAX_TOKENS, max_reasks=MAX_REASKS)
-    except GenerationError:
-        return None
+def _ask(q: Question) -> Ask:
+    # a failed question is not the end of the brief: the rules' answer stands (see ``_settle``)
+    return Ask(q.messages, q.response_model, MAX_TOKENS, MAX_REASKS, tolerate=(GenerationError,))
 
 
-async def _acomplete(backend: Backend, q: Question) -> Completion[Any] | None:
-    try:
-        return await backend.acomplete(
-            q.messages, q.response_model, max_tokens=MAX_TOKENS, max_reasks=MAX_REASKS
-        )
-    except GenerationError:
-        return None
-
-
-def _settle(q: Question, completion: Completion[Any] | None, result: DecideResult) -> None:
+def _settle(q: Question, answer: Answer, result: DecideResult) -> None:
     result.prompts.append(q.messages)
+    completion = None if isinstance(answer, Exception) else answer
     if completion is None:
         result.usage.calls += 1
     else:
@@ -348,45 +338,34 @@ def _settle(q: Question, completion: Completion[Any] | None, result: DecideResul
     q.apply(_answer(q, completion), result)
 
 
-def decide(
+def decide_steps(
     draft: Draft,
     text: str,
-    backend: Backend,
     *,
     ask_event_type: bool | None = None,
     kinds: Collection[str] = KINDS,
     adopt: bool = True,
-) -> DecideResult:
-    """Ask ``backend`` the open questions about ``draft`` (a copy is updated; the input is untouched).
+) -> Steps[DecideResult]:
+    """Ask the open questions about ``draft`` (a copy is updated; the input is untouched).
 
-    ``adopt=False`` (a weak model): answers are votes, not overrides; where the model disagrees with the
-    rules, the rules' answer is kept and a warning flags the item for the editor.
+    A step function (``generate.drive``): the independent questions are one round (sent at once by the
+    async driver), then the sub-type, when the model changed the event type. ``adopt=False`` (a weak
+    model): answers are votes, not overrides; where the model disagrees with the rules, the rules' answer
+    is kept and a warning flags the item for the editor.
     """
     result = DecideResult(draft=draft.model_copy(deep=True), adopt=adopt)
-    for q in plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds):
-        _settle(q, _complete(backend, q), result)
-        follow = _follow_up(q, result, text, draft.event_type)
-        if follow is not None:
-            _settle(follow, _complete(backend, follow), result)
-    return result
-
-
-async def adecide(
-    draft: Draft,
-    text: str,
-    backend: Backend,
-    *,
-    ask_event_type: bool | None = None,
-    kinds: Collection[str] = KINDS,
-    adopt: bool = True,
-) -> DecideResult:
-    """Async ``decide``: independent questions are sent concurrently (a local backend serialises them)."""
-    result = DecideResult(draft=draft.model_copy(deep=True), adopt=adopt)
     questions = plan(result.draft, text, ask_event_type=ask_event_type, kinds=kinds)
-    completions = await asyncio.gather(*(_acomplete(backend, q) for q in questions))
-    for q, completion in zip(questions, completions, strict=True):
-        _settle(q, completion, result)
+    answers = (yield [_ask(q) for q in questions]) if questions else []
+    for q, answer in zip(questions, answers, strict=True):
+        _settle(q, answer, result)
         follow = _follow_up(q, result, text, draft.event_type)
         if follow is not None:
-            _settle(follow, await _acomplete(backend, follow), result)
+            (follow_answer,) = yield [_ask(follow)]
+            _settle(follow, follow_answer, result)
     return result
+
+
+def decide(draft: Draft, text: str, backend: Backend, **options: Any) -> DecideResult:
+    """``decide_steps`` asked of ``backend`` with blocking calls (for scripts and tests; the pipeline
+    drives the steps itself, sync or async)."""
+    return run_steps(decide_steps(draft, text, **options), backend)

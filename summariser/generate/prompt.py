@@ -16,7 +16,15 @@ import jinja2
 from ..backends.base import Message
 from ..errors import ConfigError
 
-__all__ = ["PROMPTS_DIR", "RenderedPrompt", "delimit", "prompt_hash", "render", "template_version"]
+__all__ = [
+    "PROMPTS_DIR",
+    "RenderedPrompt",
+    "delimit",
+    "prompt_hash",
+    "render",
+    "template_version",
+    "templates_for",
+]
 
 
 def _prompts_dir() -> Path:
@@ -88,3 +96,13 @@ def prompt_hash(prompts: list[list[Message]]) -> str:
     for messages in prompts:
         h.update(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return h.hexdigest()[:16]
+
+
+def templates_for(mode: str) -> str:
+    """The template versions a brief asked in ``mode`` depends on (what resuming a batch compares)."""
+    if mode == "none":
+        return "none"
+    if mode == "choices":
+        names = sorted({p.name.split(".v")[0] for p in PROMPTS_DIR.glob("choose_*.v*.j2")})
+        return "+".join(template_version(n) for n in names)
+    return template_version("brief")

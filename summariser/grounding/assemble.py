@@ -28,7 +28,7 @@ from ..schema.brief import (
 from ..schema.draft import Draft
 from .dates import resolve_date
 from .ground import Grounder, Problems
-from .link import ActorIndex, same_actor
+from .link import ActorIdResolver, same_actor
 
 __all__ = ["Assembled", "assemble"]
 
@@ -166,7 +166,7 @@ def _locations(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -
     return out
 
 
-def _diplomacy(g: Grounder, draft: Draft, index: ActorIndex, p: Problems) -> DiplomaticContext:
+def _diplomacy(g: Grounder, draft: Draft, index: ActorIdResolver, p: Problems) -> DiplomaticContext:
     ctx = DiplomaticContext()
     for pr in draft.processes:
         ev = g.name(pr, pr.name) or g.statement(pr, pr.name)
@@ -210,7 +210,7 @@ def _discrepancies(g: Grounder, draft: Draft) -> list[Discrepancy]:
 
 
 def _free_text(g: Grounder, value: str, fallback: str, what: str, p: Problems) -> str:
-    bad = g.numbers_ok(value)
+    bad = g.numbers_not_in_text(value)
     if bad and fallback:
         p.warnings.append(f"{what} had numbers not in the article ({bad}); replaced by the extractive {what}")
         return fallback
@@ -229,7 +229,7 @@ def assemble(
     g = grounder or Grounder(text)
     p = Problems()
     actors = _actors(g, draft, fallback, origin, p)
-    index = ActorIndex((a.id, [a.name, *a.aliases]) for a in actors)
+    index = ActorIdResolver((a.id, [a.name, *a.aliases]) for a in actors)
     quotes = _quotes(g, draft, fallback, p)
     for q in quotes:
         q.speaker_id = index.resolve(q.speaker)

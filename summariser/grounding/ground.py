@@ -81,7 +81,7 @@ class Grounder:
     def has_number(self, value: int) -> bool:
         return value in self._numbers
 
-    def numbers_ok(self, s: str) -> list[int]:
+    def numbers_not_in_text(self, s: str) -> list[int]:
         """Numbers in ``s`` that the article does not contain (empty when all are found)."""
         return sorted(n for n in numbers_in(s) if n not in self._numbers)
 

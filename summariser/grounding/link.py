@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from .align import normalise
 
-__all__ = ["ActorIndex", "name_key", "name_tokens", "numbers_in", "same_actor"]
+__all__ = ["ActorIdResolver", "name_key", "name_tokens", "numbers_in", "same_actor"]
 
 _PARTICLES = {
     "al",
@@ -103,7 +103,7 @@ def same_actor(a: str, b: str) -> bool:
     return len(short) == 1 and short[0] == long_[0]
 
 
-class ActorIndex:
+class ActorIdResolver:
     """Resolves names to ids over a list of (id, names) pairs."""
 
     def __init__(self, actors: Iterable[tuple[str, list[str]]]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .taxonomy import EventType
 
@@ -39,7 +39,9 @@ __all__ = [
     "Qualifier",
     "Quote",
     "Source",
+    "SourceKind",
     "Usage",
+    "evidence_in",
 ]
 
 SCHEMA_VERSION = "1"
@@ -215,10 +217,24 @@ class DiplomaticContext(_Model):
     next_steps: list[NextStep] = Field(default_factory=list)
 
 
+class SourceKind(str, Enum):
+    MEDIA = "media"
+    INSTITUTION = "institution"
+    PERSON = "person"
+    OTHER = "other"
+
+
 class Source(_Grounded):
     name: str
     actor_id: str | None = None
-    kind: str = Field(default="media", description="media, institution, person, other.")
+    kind: SourceKind = Field(default=SourceKind.MEDIA, description="media, institution, person, other.")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: object) -> object:
+        """A kind outside the four (a model's "newspaper") is ``other``, not an invalid brief."""
+        known = {k.value for k in SourceKind}
+        return value if isinstance(value, SourceKind) or value in known else SourceKind.OTHER
 
 
 class DiscrepancyValue(_Grounded):
@@ -273,17 +289,23 @@ class IncidentBrief(_Model):
 
     def all_evidence(self) -> list[Evidence]:
         """Every evidence span in the brief, in document order of the fields."""
-        found: list[Evidence] = []
+        return evidence_in(self)
 
-        def walk(obj: object) -> None:
-            if isinstance(obj, Evidence):
-                found.append(obj)
-            elif isinstance(obj, BaseModel):
-                for name in type(obj).model_fields:
-                    walk(getattr(obj, name))
-            elif isinstance(obj, list):
-                for item in obj:
-                    walk(item)
 
-        walk(self)
-        return found
+def evidence_in(*objs: object) -> list[Evidence]:
+    """Every ``Evidence`` in ``objs`` (models, lists of them), in the order of their fields."""
+    found: list[Evidence] = []
+
+    def walk(obj: object) -> None:
+        if isinstance(obj, Evidence):
+            found.append(obj)
+        elif isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name))
+        elif isinstance(obj, list):
+            for item in obj:
+                walk(item)
+
+    for obj in objs:
+        walk(obj)
+    return found

@@ -1,4 +1,4 @@
-"""A disk cache of model responses (SQLite), and ``CachedBackend``, a backend wrapper that uses it.
+"""A disk cache of model responses (SQLite); ``backends.wrap.CachedBackend`` answers from it.
 
 The key is a SHA-256 over: engine and model, the endpoint's base URL (two servers may serve different
 models under one name), the SHA-256 of the messages (the article is inside them, so this is also the
@@ -14,7 +14,6 @@ share it. The cache never fails a brief: if the database cannot be used, calls g
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import json
@@ -26,16 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from ..backends.base import Backend, Completion, Message, T
+from ..backends.base import Message
 from ..errors import ConfigError
 from .sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
-__all__ = ["CACHE_FILE", "CacheInfo", "CachedBackend", "ResponseCache", "messages_sha256", "schema_sha256"]
+__all__ = ["CACHE_FILE", "CacheInfo", "ResponseCache", "messages_sha256", "schema_sha256"]
 
 CACHE_FILE = "responses.sqlite3"
 KEY_VERSION = 1
@@ -245,118 +244,3 @@ class ResponseCache(SQLiteStore):
             self.path.with_name(self.path.name + "-wal"),
             self.path.with_name(self.path.name + "-shm"),
         ]
-
-
-class CachedBackend(Backend):
-    """Answers from ``cache`` when the same request was answered before (``cached=True``, ``calls=0``)."""
-
-    def __init__(
-        self, inner: Backend, cache: ResponseCache, *, params: Mapping[str, Any] | None = None
-    ) -> None:
-        self.inner = inner
-        self.cache = cache
-        self.engine = inner.engine
-        self.model = inner.model
-        self.mode = inner.mode
-        self.context_window = inner.context_window
-        settings = getattr(inner, "settings", None)
-        if params is None and settings is not None:
-            params = {
-                "temperature": getattr(settings, "temperature", None),
-                "seed": getattr(settings, "seed", None),
-            }
-        self.params = dict(params or {})
-        base_url = getattr(settings, "base_url", None)
-        if base_url:  # two servers may serve different models under one name
-            self.params["endpoint"] = str(base_url).rstrip("/")
-        self.hits = 0
-        self.misses = 0
-
-    def _key(self, messages: list[Message], response_model: type[T], max_tokens: int, max_reasks: int) -> str:
-        return self.cache.key(
-            engine=self.engine,
-            model=self.model,
-            messages=messages,
-            response_model=response_model,
-            max_tokens=max_tokens,
-            max_reasks=max_reasks,
-            params=self.params,
-        )
-
-    def _hit(self, key: str, response_model: type[T]) -> Completion[T] | None:
-        found = self.cache.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        try:
-            value = response_model.model_validate(found.value)
-        except ValidationError:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return Completion(
-            value=value,
-            prompt_tokens=0,
-            completion_tokens=0,
-            calls=0,
-            retries=0,
-            finish_reason=found.finish_reason,
-            cached=True,
-            extra={
-                "cached_usage": {
-                    "prompt_tokens": found.prompt_tokens,
-                    "completion_tokens": found.completion_tokens,
-                }
-            },
-        )
-
-    def _store(self, key: str, messages: list[Message], completion: Completion[T]) -> None:
-        if completion.cached:
-            return
-        self.cache.put(
-            key,
-            model=self.model,
-            response_model=type(completion.value).__name__,
-            prompt_sha256=messages_sha256(messages),
-            value=completion.value.model_dump(mode="json"),
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            finish_reason=completion.finish_reason,
-        )
-
-    def complete(
-        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
-    ) -> Completion[T]:
-        key = self._key(messages, response_model, max_tokens, max_reasks)
-        hit = self._hit(key, response_model)
-        if hit is not None:
-            return hit
-        completion = self.inner.complete(
-            messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
-        )
-        self._store(key, messages, completion)
-        return completion
-
-    async def acomplete(
-        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
-    ) -> Completion[T]:
-        key = self._key(messages, response_model, max_tokens, max_reasks)
-        hit = await asyncio.to_thread(self._hit, key, response_model)
-        if hit is not None:
-            return hit
-        completion = await self.inner.acomplete(
-            messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
-        )
-        await asyncio.to_thread(self._store, key, messages, completion)
-        return completion
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __getattr__(self, name: str) -> Any:  # anything else a backend offers (e.g. base_url, settings)
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)

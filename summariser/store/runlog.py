@@ -7,14 +7,13 @@ with the model, the prompt hash, tokens, latency, retries, outcome (``ok`` or th
 came from the cache, and the item being briefed (``current_item``, a context variable the batch runner
 sets per task).
 
-``LoggedBackend(inner, runlog, run_id)`` records the calls of any backend. The log never holds a prompt,
-an answer or a key: error messages are passed through ``redact`` first. Writing the log never fails a
-brief (errors are counted in ``RunLog.errors``).
+``backends.wrap.LoggedBackend(inner, runlog, run_id)`` records the calls of any backend. The log never
+holds a prompt, an answer or a key: error messages are passed through ``redact`` first. Writing the log
+never fails a brief (errors are counted in ``RunLog.errors``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import logging
 import os
@@ -25,12 +24,9 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..backends.base import Backend, Completion, Message, T
 from ..errors import ConfigError
-from .cache import messages_sha256
 from .sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -39,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = [
     "LOG_FILE",
     "CallRecord",
-    "LoggedBackend",
     "RunLog",
     "RunSummary",
     "current_item",
@@ -183,13 +178,9 @@ class RunLog(SQLiteStore):
     schema = _SCHEMA
 
     @classmethod
-    def default_path(cls, settings: Settings) -> Path:
-        """``settings.log_db`` (``SUMMARISER_LOG_DB``), else ``logs.db`` in the user data folder."""
-        return settings.resolved_log_db
-
-    @classmethod
     def for_settings(cls, settings: Settings) -> RunLog:
-        return cls(cls.default_path(settings))
+        """``settings.log_db`` (``SUMMARISER_LOG_DB``), else ``logs.db`` in the user data folder."""
+        return cls(settings.resolved_log_db)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         have = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
@@ -274,87 +265,3 @@ class RunLog(SQLiteStore):
             fields["cached"] = bool(fields["cached"])
             out.append(CallRecord(**fields))
         return out
-
-
-class LoggedBackend(Backend):
-    """Records every call of ``inner`` in ``runlog`` under ``run_id``; ``secrets`` are kept out of it."""
-
-    def __init__(
-        self, inner: Backend, runlog: RunLog, run_id: str, *, secrets: Iterable[str | None] = ()
-    ) -> None:
-        self.inner = inner
-        self.runlog = runlog
-        self.run_id = run_id
-        self.secrets = [s for s in secrets if s]
-        self.engine = inner.engine
-        self.model = inner.model
-        self.mode = inner.mode
-        self.context_window = inner.context_window
-
-    def _record(
-        self,
-        messages: list[Message],
-        response_model: type[Any],
-        latency: float,
-        completion: Completion[Any] | None,
-        error: BaseException | None,
-    ) -> None:
-        rec = CallRecord(
-            run_id=self.run_id,
-            engine=self.engine,
-            model=self.model,
-            response_model=response_model.__name__,
-            prompt_hash=messages_sha256(messages)[:16],
-            latency_s=round(latency, 4),
-            item=current_item.get(),
-        )
-        if completion is not None:
-            rec.prompt_tokens, rec.completion_tokens = completion.prompt_tokens, completion.completion_tokens
-            rec.calls, rec.retries, rec.cached = completion.calls, completion.retries, completion.cached
-            rec.finish_reason = completion.finish_reason
-        if error is not None:
-            rec.outcome = type(error).__name__
-            rec.error = redact(str(error), self.secrets)[:500]
-            rec.calls = 1
-        self.runlog.record(rec)
-
-    def complete(
-        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
-    ) -> Completion[T]:
-        started = time.perf_counter()
-        try:
-            completion = self.inner.complete(
-                messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
-            )
-        except Exception as exc:
-            self._record(messages, response_model, time.perf_counter() - started, None, exc)
-            raise
-        self._record(messages, response_model, time.perf_counter() - started, completion, None)
-        return completion
-
-    async def acomplete(
-        self, messages: list[Message], response_model: type[T], *, max_tokens: int = 1024, max_reasks: int = 2
-    ) -> Completion[T]:
-        started = time.perf_counter()
-        try:
-            completion = await self.inner.acomplete(
-                messages, response_model, max_tokens=max_tokens, max_reasks=max_reasks
-            )
-        except Exception as exc:
-            latency = time.perf_counter() - started
-            await asyncio.to_thread(self._record, messages, response_model, latency, None, exc)
-            raise
-        latency = time.perf_counter() - started
-        await asyncio.to_thread(self._record, messages, response_model, latency, completion, None)
-        return completion
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)

@@ -1,7 +1,8 @@
 """Test helpers shipped with the package: a scripted local OpenAI-compatible server.
 
 Names are loaded lazily so that ``python -m summariser.testing.openai_server`` runs cleanly.
-Nothing here touches the network beyond 127.0.0.1.
+Nothing here touches the network beyond 127.0.0.1. May import: nothing else of the package (it is run as a
+separate process too); nothing in the package imports ``testing``.
 """
 
 from __future__ import annotations

@@ -159,5 +159,5 @@ def test_bundled_model_votes_but_is_not_trusted_to_override_the_rules() -> None:
     from summariser.settings import Settings
 
     backend = LlamaBackend(Settings(model="local"))
-    assert backend.bundled and backend.mode == "choices" and backend.trust_choices is False
+    assert backend.bundled and backend.mode == "choices" and backend.trusted is False
     assert backend.loads == 0  # constructing does not load the weights

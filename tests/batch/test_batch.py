@@ -266,7 +266,7 @@ def test_remote_engines_run_concurrently_local_ones_share_one_model(
     tmp_path: Path, model: str, jobs: int, concurrent: bool
 ) -> None:
     write(tmp_path / "in", {f"r{i}.txt": make_report(i) for i in range(8)})
-    backend = CountingBackend(model="counting")
+    backend = CountingBackend(model="counting", concurrent=concurrent)  # as openai and llama declare it
     settings = Settings.from_env(model=model, api_key="sk-test-dummy-0000", base_url="http://127.0.0.1:9/v1")
     runner = BatchRunner(settings, tmp_path / "out", jobs=jobs, backend=backend)
     summary = runner.run(collect_inputs([str(tmp_path / "in")]))
@@ -323,7 +323,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
 
 
 def test_cache_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from summariser.store.cache import CachedBackend, ResponseCache
+    from summariser.backends.wrap import CachedBackend
+    from summariser.store.cache import ResponseCache
 
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path))
     CachedBackend(CountingBackend(model="m"), ResponseCache(tmp_path / "responses.sqlite3")).complete(

@@ -32,9 +32,9 @@ from batch_support import (
 
 from summariser.backends.openai import OpenAIBackend
 from summariser.batch.runner import ERRORS_FILE, MANIFEST_FILE, BatchRunner, BatchSummary, collect_inputs
-from summariser.generate.parts import brief_in_parts
+from summariser.generate.full import FULL_MAX_TOKENS
 from summariser.load import article_from_text, load_article
-from summariser.pipeline import FULL_MAX_TOKENS, Summariser
+from summariser.pipeline import Summariser
 from summariser.settings import Settings
 from summariser.store.runlog import RunLog
 from summariser.testing import OpenAIServer, Step
@@ -255,7 +255,7 @@ def test_long_article_in_parts_through_the_server(tmp_path: Path) -> None:
         backend = OpenAIBackend(
             s.with_(base_url=server.base_url), backoff_base=0.01, context_window=FULL_MAX_TOKENS + 1500
         )
-        brief = brief_in_parts(Summariser(s, backend=backend), article_from_text(text, name="long.txt"))
+        brief = Summariser(s, backend=backend).brief(article_from_text(text, name="long.txt"))
         parts = [article_in(r.body) or "" for r in server.chat_requests]
     assert len(parts) > 2 and all(p in text for p in parts)
     assert len(brief.quotes) == 24

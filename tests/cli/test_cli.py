@@ -12,6 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from summariser.cli.main import cli
+from summariser.errors import (
+    ConfigError,
+    EndpointError,
+    EvalError,
+    GenerationError,
+    InputError,
+    InternalError,
+)
 from summariser.output.render import brief_json_schema
 from summariser.schema.brief import IncidentBrief
 
@@ -137,3 +145,22 @@ def test_lazy_help_matches_each_commands_own_help() -> None:
         cmd = group.get_command(ctx, name)
         assert cmd is not None
         assert cmd.get_short_help_str(limit=200) == short, name
+
+
+@pytest.mark.parametrize("error", [InternalError("internal error: a span is off"), KeyError("boom")])
+def test_a_bug_exits_70_in_one_line(
+    error: Exception, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summariser.pipeline import Summariser
+
+    def broken(self: Summariser, article: object) -> None:
+        raise error
+
+    monkeypatch.setattr(Summariser, "brief", broken)
+    (tmp_path / "a.txt").write_text("Officials said the road was closed on Monday.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["brief", str(tmp_path / "a.txt"), "-m", "extractive"])
+    assert result.exit_code == 70 and "Traceback" not in result.output
+    assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) <= 2
+    assert InternalError.exit_code == 70 and all(
+        cls.exit_code != 70 for cls in (InputError, ConfigError, EndpointError, GenerationError, EvalError)
+    )

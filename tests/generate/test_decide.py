@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from summariser.backends.base import Completion, Message, T
 from summariser.backends.fake import FakeBackend
 from summariser.errors import GenerationError
-from summariser.generate.decide import KINDS, adecide, decide, excerpt_around, plan
+from summariser.generate.decide import KINDS, decide, decide_steps, excerpt_around, plan
+from summariser.generate.drive import arun_steps
 from summariser.schema.brief import Certainty
 from summariser.schema.draft import Draft, DraftPerpetrator, DraftQuote
 from summariser.schema.taxonomy import SUB_TYPES, EventType
@@ -187,7 +188,7 @@ def test_async_variant_matches() -> None:
 
     d = _draft(_quote(QUOTE, "Ada Brook", "Ben Cole"), event_type=EventType.OTHER)
     sync = decide(d, TEXT, answers())
-    asyn = asyncio.run(adecide(d, TEXT, answers()))
+    asyn = asyncio.run(arun_steps(decide_steps(d, TEXT), answers()))
     assert asyn.draft.model_dump() == sync.draft.model_dump()
     assert asyn.prompts == sync.prompts and asyn.usage == sync.usage
     assert asyn.draft.sub_type == "Mob violence"

@@ -12,9 +12,10 @@ from batch_support import QUOTE, draft_for, long_report, stub_extract
 
 from summariser.backends.fake import FakeBackend
 from summariser.errors import ContextLengthError
-from summariser.generate.parts import MAX_PARTS, abrief_in_parts, brief_in_parts, part_size, split_text
+from summariser.generate.full import FULL_MAX_TOKENS
+from summariser.generate.parts import MAX_PARTS, part_size, split_text
 from summariser.load import Article, article_from_text
-from summariser.pipeline import FULL_MAX_TOKENS, Summariser
+from summariser.pipeline import Summariser
 from summariser.schema.brief import IncidentBrief
 from summariser.settings import Settings
 
@@ -117,7 +118,7 @@ def test_long_article_is_briefed_in_parts_by_the_pipeline() -> None:
 def test_parts_keep_windows_line_endings_and_offsets() -> None:
     text = long_report(24, seed=3).replace("\n", "\r\n")
     article = Article(text=text, name="crlf.txt")
-    brief = brief_in_parts(summariser(), article)
+    brief = summariser().brief(article)
     check_brief(brief, text)
     assert len(brief.quotes) == 24
 
@@ -129,7 +130,7 @@ def test_a_part_that_still_does_not_fit_is_split_again() -> None:
     s = summariser(cls=HeavyBackend)
     size = part_size(s.backend, text)  # type: ignore[arg-type]
     planned = len(split_text(text, size, overlap_chars=size // 5))
-    brief = brief_in_parts(s, Article(text=text, name="heavy.txt"))
+    brief = s.brief(Article(text=text, name="heavy.txt"))
     check_brief(brief, text)
     assert len(brief.quotes) == 16
     found = re.search(r"into (\d+) overlapping parts", brief.meta.warnings[0])
@@ -139,32 +140,16 @@ def test_a_part_that_still_does_not_fit_is_split_again() -> None:
 def test_refused_when_it_would_need_too_many_parts() -> None:
     text = long_report(MAX_PARTS * 20)  # about 13 paragraphs fit a part
     with pytest.raises(ContextLengthError) as err:
-        brief_in_parts(summariser(), Article(text=text, name="book.txt"))
+        summariser().brief(Article(text=text, name="book.txt"))
     assert f"more than {MAX_PARTS} parts" in err.value.message and "book.txt" in err.value.message
 
 
-class HookedSummariser(Summariser):
-    """The pipeline hook as suggested to the lead: on ContextLengthError, brief in parts."""
-
-    def brief(self, article: Article) -> IncidentBrief:
-        try:
-            return super().brief(article)
-        except ContextLengthError as exc:
-            return brief_in_parts(self, article, too_long=exc)
-
-    async def abrief(self, article: Article) -> IncidentBrief:
-        try:
-            return await super().abrief(article)
-        except ContextLengthError as exc:
-            return await abrief_in_parts(self, article, too_long=exc)
-
-
-def test_hooked_pipeline_briefs_in_parts_without_recursing() -> None:
+def test_a_part_that_does_not_fit_is_split_again_without_recursing() -> None:
     paragraphs = long_report(16).split("\n\n")
     paragraphs[3] += " HEAVY"
     text = "\n\n".join(paragraphs)
     backend = HeavyBackend(default=answer_from_prompt, context_window=FULL_MAX_TOKENS + 1500)
-    s = HookedSummariser(Settings.from_env(model="extractive"), backend=backend)
+    s = Summariser(Settings.from_env(model="extractive"), backend=backend)
     brief = s.brief(Article(text=text, name="hooked.txt"))
     check_brief(brief, text)
     assert len(brief.quotes) == 16
@@ -172,10 +157,10 @@ def test_hooked_pipeline_briefs_in_parts_without_recursing() -> None:
     assert not any("split" in w for w in short.meta.warnings)
 
 
-def test_async_hooked_pipeline() -> None:
+def test_async_pipeline_briefs_in_parts() -> None:
     text = long_report(20, seed=5)
     backend = FakeBackend(default=answer_from_prompt, context_window=FULL_MAX_TOKENS + 1500)
-    s = HookedSummariser(Settings.from_env(model="extractive"), backend=backend)
+    s = Summariser(Settings.from_env(model="extractive"), backend=backend)
     brief = asyncio.run(s.abrief(Article(text=text, name="async.txt")))
     check_brief(brief, text)
     assert len(brief.quotes) == 20

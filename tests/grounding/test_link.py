@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summariser.grounding.link import ActorIndex, numbers_in, same_actor
+from summariser.grounding.link import ActorIdResolver, numbers_in, same_actor
 
 
 @pytest.mark.parametrize(
@@ -26,14 +26,14 @@ def test_same_actor(a: str, b: str, same: bool) -> None:
 
 
 def test_index_resolves_unique_matches_only() -> None:
-    idx = ActorIndex(
+    idx = ActorIdResolver(
         [("a1", ["Salem al-Meslet"]), ("a2", ["Riyad Hijab"]), ("a3", ["High Negotiations Committee", "HNC"])]
     )
     assert idx.resolve("Riyad") == "a2"
     assert idx.resolve("HNC") == "a3"
     assert idx.resolve("Ahmed al-Meslet") is None
     assert idx.resolve(None) is None
-    twins = ActorIndex([("a1", ["Ali Hassan"]), ("a2", ["Omar Hassan"])])
+    twins = ActorIdResolver([("a1", ["Ali Hassan"]), ("a2", ["Omar Hassan"])])
     assert twins.resolve("Hassan") is None
 
 

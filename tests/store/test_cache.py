@@ -14,9 +14,10 @@ import pytest
 from pydantic import BaseModel
 
 from summariser.backends.fake import FakeBackend
+from summariser.backends.wrap import CachedBackend
 from summariser.errors import EndpointError
 from summariser.settings import Settings
-from summariser.store.cache import CACHE_FILE, CachedBackend, ResponseCache
+from summariser.store.cache import CACHE_FILE, ResponseCache
 
 MESSAGES = [{"role": "system", "content": "Count fruit."}, {"role": "user", "content": "Two apples."}]
 
@@ -122,7 +123,8 @@ def test_several_processes_share_one_cache(tmp_path: Path) -> None:
         import sys
         from pydantic import BaseModel
         from summariser.backends.fake import FakeBackend
-        from summariser.store.cache import CachedBackend, ResponseCache
+        from summariser.backends.wrap import CachedBackend
+        from summariser.store.cache import ResponseCache
         class Item(BaseModel):
             name: str
             count: int

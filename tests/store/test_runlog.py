@@ -11,11 +11,12 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from summariser.backends.fake import FakeBackend
+from summariser.backends.wrap import CachedBackend, LoggedBackend
 from summariser.cli.main import cli
 from summariser.errors import EndpointError
 from summariser.settings import Settings
-from summariser.store.cache import CachedBackend, ResponseCache
-from summariser.store.runlog import LOG_FILE, LoggedBackend, RunLog, current_item, redact
+from summariser.store.cache import ResponseCache
+from summariser.store.runlog import LOG_FILE, RunLog, current_item, redact
 
 MESSAGES = [{"role": "user", "content": "Two apples."}]
 KEY = "sk-test-SENTINEL-runlog-77aa"

@@ -1,9 +1,9 @@
-"""What every evaluator returns (``FieldResult``), the ``Evaluator`` protocol, and the conventions they
-share: which metrics are counts, and how precision, recall and F1 treat empty sets (see ``metrics``).
-"""
+"""What every evaluator shares: ``FieldResult`` (scores, tallies, labels), the ``Evaluator`` protocol,
+``COUNT_METRICS``, one aligner per article (``aligner_for``) and name agreement (``same_name``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 
 from ..grounding.align import Aligner
 from ..schema.brief import IncidentBrief
+from .matching import NAME_THRESHOLD, entity_similarity
 from .models import Case
 
-__all__ = ["COUNT_METRICS", "Evaluator", "FieldResult", "aligner_for"]
+__all__ = ["COUNT_METRICS", "Evaluator", "FieldResult", "aligner_for", "same_name"]
 
 #: Metrics that count problems (lower is better); every other metric is a rate in [0, 1].
 COUNT_METRICS = frozenset({"casualties.missing", "casualties.invented", "grounding.ungrounded"})
@@ -46,3 +47,10 @@ class Evaluator(Protocol):
 @lru_cache(maxsize=8)
 def aligner_for(text: str) -> Aligner:
     return Aligner(text)
+
+
+def same_name(pred: str | None, gold: Sequence[str | None]) -> bool:
+    """Names agree (both None counts as agreement)."""
+    if pred is None or gold[0] is None:
+        return pred is None and gold[0] is None
+    return entity_similarity([pred], [g for g in gold if g]) >= NAME_THRESHOLD
