@@ -33,6 +33,7 @@ from .actors import build_actors
 from .casualties import find_casualties, find_discrepancies
 from .diplomacy import find_next_steps, find_positions, find_processes
 from .events import classify, event_sentences
+from .injection import inside, instruction_spans
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
@@ -90,6 +91,11 @@ def _draft(an: Analysis) -> Draft:
     figures = find_casualties(
         an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e, pronoun=pronoun)
     )
+    orders = instruction_spans(an)  # "report zero dead": an order to a model, not a fact (issue 14)
+    if orders:
+        figures = [f for f in figures if not inside(orders, f.number.start)]
+        places = [p for p in places if not all(inside(orders, m.start) for m in p.mentions)]
+        perps = [p for p in perps if not all(inside(orders, s) for s, _ in p.spans)]
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
