@@ -29,6 +29,14 @@ def _stderr() -> Any:
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handled as Ctrl-C is: by the SIGINT handler in force. Inside ``asyncio.run`` that is the
+    runner's, which cancels the batch task in order (every item stops at an await, files stay whole) and
+    then raises ``KeyboardInterrupt``; raising it here instead, in whatever frame the loop was running,
+    could leave tasks and threads to print their tracebacks at shutdown."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler) and handler is not _raise_interrupt:
+        handler(signal.SIGINT, frame)
+        return
     raise KeyboardInterrupt
 
 
