@@ -166,7 +166,7 @@ def _side_row(key: str, runs: Mapping[str, RunFile]) -> list[str]:
         if m is None:
             cells.append("–")
             continue
-        out = f" {m.left_out} left out" if m.left_out else ""
+        out = f", {m.left_out} left out" if m.left_out else ""
         cells.append(f"{fmt(m.mean)} {fmt_ci(m.ci_low, m.ci_high)} micro {fmt(m.micro)} (n={m.n}{out})")
         lower = lower or (m is not None and m.lower_is_better)
     name = f"**{key}**" if key == "schema.valid" else key
