@@ -283,3 +283,50 @@ def test_command_line_server(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "served 1 chat requests" in err and "Warning" not in err
+
+
+def test_command_line_server_with_a_python_script_of_steps(tmp_path: Path) -> None:
+    """``-m summariser.testing.openai_server --script X.py``: the script's ``Step`` objects (imported from
+    ``summariser.testing``) are the server's own, not those of a second copy of the module (issue 14)."""
+    script = tmp_path / "steps.py"
+    script.write_text(
+        textwrap.dedent("""
+        from summariser.testing import Step
+        steps = [Step.answer({"first": True}), Step.error(503)]
+
+        def responder(request):
+            return Step.answer({"later": True})
+    """)
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [
+        sys.executable,
+        "-m",
+        "summariser.testing.openai_server",
+        "--port",
+        "0",
+        "--script",
+        str(script),
+    ]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("listening on http://127.0.0.1:"), line
+        c = openai.OpenAI(base_url=line.split()[-1], api_key="x", max_retries=0, timeout=10)
+
+        def ask() -> Any:
+            return c.chat.completions.create(
+                model="m", messages=USER, response_format={"type": "json_object"}
+            )
+
+        assert json.loads(ask().choices[0].message.content or "") == {"first": True}
+        with pytest.raises(openai.InternalServerError):
+            ask()
+        assert json.loads(ask().choices[0].message.content or "") == {"later": True}
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and "Traceback" not in err, err
