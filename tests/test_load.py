@@ -146,3 +146,14 @@ def test_nul_after_64_kib_is_refused(tmp_path: Path) -> None:
     assert data.index(b"\x00") > 65536
     with pytest.raises(InputError, match="NUL"):
         load_article(write(tmp_path, data))
+
+
+def test_summarise_takes_the_publication_date_as_an_editorial_tool_passes_it() -> None:
+    from summariser import summarise
+
+    text = "Gunmen attacked a market in Velmora on Tuesday, killing four people, police said. " * 2
+    brief = summarise(text, published="2016-02-17", model="extractive")
+    assert brief.meta.published == dt.date(2016, 2, 17)
+    assert brief.event.time.date == dt.date(2016, 2, 16)  # "on Tuesday", the day before a Wednesday
+    with pytest.raises(InputError, match="published"):
+        summarise(text, published=20160217, model="extractive")  # type: ignore[arg-type]
