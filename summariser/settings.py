@@ -186,7 +186,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.base_url is not None:  # "" (an empty variable or flag) is no base URL
-            object.__setattr__(self, "base_url", check_base_url(self.base_url) if self.base_url.strip() else None)
+            object.__setattr__(
+                self, "base_url", check_base_url(self.base_url) if self.base_url.strip() else None
+            )
         for name, value, least in (
             ("n_ctx", self.n_ctx, 1),
             ("n_threads", self.n_threads, 1),
