@@ -36,6 +36,7 @@ PACKAGES = (
     "httpx",
     "numpy",
     "pyinstrument",
+    "ray",
 )
 
 

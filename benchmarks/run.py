@@ -33,6 +33,8 @@ BENCHES: dict[str, tuple[str, str, dict[str, str]]] = {
     "batch": ("benchmarks.bench_batch", "batch briefs/s vs ideal at 500 ms latency", {}),
     "coldstart": ("benchmarks.bench_coldstart", "--help and first output of `summariser brief`", {}),
     "scoring": ("benchmarks.bench_scoring", "`eval score` over 1,000 recorded briefs", {}),
+    "serve": ("benchmarks.bench_serve", "serve: 200 requests from 16 clients; 429 over capacity", {}),
+    "ray": ("benchmarks.bench_ray", "Ray executor (1, 2 actors) beside the local one", {}),
 }
 
 

@@ -28,6 +28,7 @@ ENV_VARS = {
     "no_log": "SUMMARISER_NO_LOG",
     "n_ctx": "SUMMARISER_N_CTX",
     "n_threads": "SUMMARISER_N_THREADS",
+    "api_token": "SUMMARISER_API_TOKEN",
 }
 
 DEFAULT_MODEL = "local"
@@ -183,6 +184,7 @@ class Settings:
     n_threads: int | None = None
     temperature: float = 0.0
     seed: int = 0
+    api_token: str | None = field(default=None, repr=False)  # `summariser serve`: required bearer token
 
     def __post_init__(self) -> None:
         if self.base_url is not None:  # "" (an empty variable or flag) is no base URL
@@ -214,6 +216,7 @@ class Settings:
             "n_ctx": _int(env, ENV_VARS["n_ctx"], 2048),
             "log_db": Path(env[ENV_VARS["log_db"]]) if env.get(ENV_VARS["log_db"]) else None,
             "use_log": env.get(ENV_VARS["no_log"], "") in ("", "0", "false"),
+            "api_token": env.get(ENV_VARS["api_token"]) or None,
         }
         threads = env.get(ENV_VARS["n_threads"])
         if threads:

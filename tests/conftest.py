@@ -38,6 +38,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "SUMMARISER_LOG_DB",
         "SUMMARISER_NO_CACHE",
         "SUMMARISER_NO_LOG",
+        "SUMMARISER_API_TOKEN",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

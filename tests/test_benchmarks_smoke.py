@@ -144,3 +144,16 @@ def test_run_script_names_and_list(capsys: pytest.CaptureFixture[str]) -> None:
         run._names(["nope"])
     assert run.main(["--list"]) == 0
     assert "overhead" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_serve_bench_runs_small() -> None:
+    from benchmarks import bench_serve
+
+    result = bench_serve.measure(requests=6, clients=2, burst=5)
+    load = result["load"]
+    assert (load["answered"], load["ok"], load["lost"], load["server_counted_200"]) == (6, 6, 0, 6)
+    assert load["latency_ms"]["p50"] is not None and load["throughput_per_s"] > 0
+    over = result["overload"]
+    assert over["statuses"] == over["expected"] == {"200": 4, "429": 1}
+    assert over["timeouts"] == 0 and over["retry_after_s"]

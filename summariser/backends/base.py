@@ -82,6 +82,9 @@ class Backend(abc.ABC):
         """A cheap estimate; local backends override with the real tokenizer."""
         return max(1, len(text) // 4)
 
+    def load(self) -> None:  # noqa: B027 - optional hook
+        """Load now what the first call would otherwise wait for (a local model's weights)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (loaded model, HTTP pool)."""
 

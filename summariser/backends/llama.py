@@ -118,6 +118,10 @@ class LlamaBackend(Backend):
                 self.loads += 1
             return self._llm
 
+    def load(self) -> None:
+        """Load the weights now (once), rather than on the first call."""
+        self._model()
+
     def close(self) -> None:
         with self._lock:
             if self._llm is not None:

@@ -123,12 +123,14 @@ def open_backend(
     backend: Backend | None = None,
     command: str = "library",
     runlog: RunLog | bool = True,
+    run_id: str | None = None,
 ) -> OpenBackend:
     """Build (or take) the backend, wrap it in the cache and the run log, and start the run.
 
     ``runlog``: True opens ``settings.resolved_log_db`` when ``settings.use_log``; a ``RunLog`` is used as
     given; False logs nothing. Configuration errors (unknown model, missing key or file) are raised here,
-    before any work.
+    before any work. ``run_id``: log the calls under that run, started (and finished) by another process
+    (the driver of a Ray batch), instead of starting one.
     """
     from ..store.cache import ResponseCache
     from ..store.runlog import RunLog
@@ -141,7 +143,9 @@ def open_backend(
     elif runlog and settings.use_log:
         log = RunLog.for_settings(settings)
     opened = OpenBackend(inner, log)
-    if log is not None:
+    if log is not None and run_id is not None:  # join a run started elsewhere (a Ray driver's)
+        opened.run_id, opened.runlog = run_id, None  # ... which that process also finishes
+    elif log is not None:
         opened.run_id = log.start_run(command=command, model=str(settings.model_spec))
     if inner is None:
         return opened

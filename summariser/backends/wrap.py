@@ -94,6 +94,9 @@ class Wrapper(Backend):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def load(self) -> None:
+        self.inner.load()
+
     def close(self) -> None:
         self.inner.close()
 

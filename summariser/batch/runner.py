@@ -8,9 +8,12 @@ of ``{"id", "text", "published"}`` records (``batch.inputs``). Each item is writ
 and hint, and the batch goes on. Finished items are recorded in the manifest (``batch.manifest``), so a
 re-run skips what is done and briefs the rest.
 
-The items are briefed by ``brief_many`` (``batch.many``), as evals are: a backend that declares itself
-concurrent (a remote endpoint) briefs ``jobs`` items at a time; any other shares one ``Summariser`` (one
-loaded model) and briefs one item at a time.
+``OUT`` may also be a filesystem URL (``s3://...``, ``batch.remote``); ``batch.outputs`` gives both the
+same calls. The items go through ``brief_many`` (``batch.many``), as evals do, and an executor
+(``batch.executor``) makes the briefs: the local one (a backend that declares itself concurrent briefs
+``jobs`` items at a time; any other shares one ``Summariser`` and briefs one item at a time), or the Ray
+one (``executor="ray"``, ``batch.ray_executor``: a pool of actors, each with its own ``Summariser``). This
+runner stays the driver either way: loading, the manifest, the files and the errors are all done here.
 """
 
 from __future__ import annotations
@@ -20,21 +23,22 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from ..backends.base import Backend
-from ..backends.registry import open_backend
 from ..errors import ConfigError, InputError, OutputError, SummariserError
-from ..generate.prompt import templates_for
 from ..load import MAX_BYTES, Article, article_from_text, load_article
-from ..output.files import SUFFIXES, append_line, render, write_atomic
+from ..output.files import SUFFIXES, render
 from ..settings import Settings
 from ..store.runlog import RunLog, current_item, redact
+from .executor import EXECUTORS, Executor, ExecutorName, LocalExecutor
 from .inputs import INPUT_SUFFIXES, BatchInput, collect_inputs
-from .manifest import ERRORS_FILE, MANIFEST_FILE, Manifest, locked, prepare_output_dir, remove_stale_temps
-from .many import brief_call, brief_many, jobs_for
+from .manifest import ERRORS_FILE, MANIFEST_FILE, Manifest, prepare_output_dir
+from .many import brief_many
+from .outputs import open_output
 
 __all__ = [
     "ERRORS_FILE",
@@ -81,7 +85,7 @@ class ItemResult:
 @dataclass
 class BatchSummary:
     run_id: str
-    out_dir: Path
+    out_dir: Path | str
     results: list[ItemResult]
     seconds: float
     cache_hits: int = 0
@@ -152,12 +156,19 @@ class BatchRunner:
     backoff, or a fake). ``open_backend`` wraps it in the response cache (unless ``settings.use_cache`` is
     off) and the run log (``settings.resolved_log_db`` unless ``settings.use_log`` is off; or the ``runlog``
     given; none with ``runlog=False``).
+
+    ``executor="ray"`` briefs on Ray actors instead (``ray``: a ``RayOptions``, where and how many; the
+    actors open their own backends, so ``backend`` must be None). ``out_dir`` may be a filesystem URL.
+
+    ``slot``, when given, is entered around each item's brief (not around loading, skipping or writing):
+    a caller sharing the engine with other work (``summariser serve``'s capacity limiter) makes each item
+    wait for its turn there.
     """
 
     def __init__(
         self,
         settings: Settings,
-        out_dir: Path,
+        out_dir: Path | str,
         *,
         jobs: int = 4,
         fmt: Format = "json",
@@ -167,24 +178,44 @@ class BatchRunner:
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[ItemResult], None] | None = None,
         max_bytes: int = MAX_BYTES,
+        executor: ExecutorName = "local",
+        ray: Any = None,
+        slot: Callable[[], AbstractAsyncContextManager[object]] | None = None,
     ) -> None:
-        from ..pipeline import Summariser
-
         if fmt not in FORMATS:
             raise ConfigError(f"unknown format {fmt!r}", hint="use json or markdown")
+        if executor not in EXECUTORS:
+            raise ConfigError(f"unknown executor {executor!r}", hint="use local or ray")
         self.settings = settings
-        self.out_dir = prepare_output_dir(out_dir)
+        self.output = open_output(out_dir)
+        self.out_dir: Path | str = getattr(self.output, "path", None) or str(self.output)
         self.fmt: Format = fmt
         self.max_bytes = max_bytes
         self.on_start, self.on_result = on_start, on_result
+        self.slot = slot
         self.secrets = [s for s in (settings.api_key,) if s]
         self.model_id = str(settings.model_spec)
-        self.engine = open_backend(settings, backend=backend, command=command, runlog=runlog)
-        self.run_id = self.engine.run_id
-        self.jobs = jobs_for(self.engine.backend, jobs)
-        self.summariser = Summariser(settings, backend=self.engine)
-        self._brief = brief_call(self.summariser)
-        self.prompt_version = templates_for(self.engine.backend.mode if self.engine.backend else "none")
+        self.executor: Executor
+        if executor == "ray":
+            from .ray_executor import RayExecutor
+
+            if backend is not None:
+                raise ConfigError("the Ray executor opens its backends in the actors: pass no backend")
+            self.executor = RayExecutor(settings, jobs=jobs, options=ray, command=command, runlog=runlog)
+        else:  # opens the backend now: configuration errors come before any work
+            self.executor = LocalExecutor(
+                settings, jobs=jobs, backend=backend, command=command, runlog=runlog
+            )
+        self.run_id = self.executor.run_id
+
+    @property
+    def jobs(self) -> int:
+        """Items in hand at a time (known for the Ray executor once its actors have started)."""
+        return self.executor.slots
+
+    @property
+    def prompt_version(self) -> str:
+        return self.executor.prompt_version
 
     # -- one item ------------------------------------------------------------------------------------------
     def _load(self, item: BatchInput) -> Article:
@@ -200,13 +231,13 @@ class BatchRunner:
             )
         return article_from_text(text, name=item.source, published=item.published, max_bytes=self.max_bytes)
 
-    async def _item(self, item: BatchInput, manifest: Manifest, errors: IO[str]) -> ItemResult:
+    async def _item(self, item: BatchInput, output: Any) -> ItemResult:
         token = current_item.set(item.id)
         started = time.perf_counter()
         result = ItemResult(item.id, item.source, "failed")
         try:
             article = await asyncio.to_thread(self._load, item)
-            out = self.out_dir / f"{item.id}{SUFFIXES[self.fmt]}"
+            name = f"{item.id}{SUFFIXES[self.fmt]}"
             key = {
                 "sha256": article.sha256,
                 "model": self.model_id,
@@ -214,26 +245,28 @@ class BatchRunner:
                 "format": self.fmt,
                 "published": article.published.isoformat() if article.published else None,
             }
-            if manifest.is_done(item.id, key, out):
-                result = ItemResult(item.id, item.source, "skipped", output=out.name)
+            if await asyncio.to_thread(output.is_done, item.id, key, name):
+                result = ItemResult(item.id, item.source, "skipped", output=name)
                 return result
-            brief = await self._brief(article)
-            await asyncio.to_thread(write_atomic, out, render(brief, self.fmt))
-            manifest.add(
+            async with self.slot() if self.slot is not None else contextlib.nullcontext():
+                brief = await self.executor.brief(item.id, article)
+            await asyncio.to_thread(output.write, name, render(brief, self.fmt))
+            await asyncio.to_thread(
+                output.add,
                 {
                     "id": item.id,
                     **key,
                     "source": item.source,
-                    "output": out.name,
+                    "output": name,
                     "model_name": brief.meta.model,
                     "finished": time.time(),
-                }
+                },
             )
             result = ItemResult(
                 item.id,
                 item.source,
                 "done",
-                output=out.name,
+                output=name,
                 tokens=brief.meta.usage.total_tokens,
                 calls=brief.meta.llm_calls,
                 warnings=list(brief.meta.warnings),
@@ -249,7 +282,7 @@ class BatchRunner:
                 "run_id": self.run_id,
                 "time": time.time(),
             }
-            append_line(errors, json.dumps(line, ensure_ascii=False))  # whole, or not at all
+            output.error(json.dumps(line, ensure_ascii=False) + "\n")  # whole, or not at all
         finally:
             current_item.reset(token)
             result.seconds = round(time.perf_counter() - started, 4)
@@ -266,29 +299,27 @@ class BatchRunner:
             if self.on_result:
                 self.on_result(r)
 
-        with locked(self.out_dir):
-            remove_stale_temps(self.out_dir)
-            manifest = Manifest(self.out_dir / MANIFEST_FILE)
-            if self.on_start:
-                self.on_start(len(items))
+        with self.output.session():
             try:
-                with (self.out_dir / ERRORS_FILE).open("w", encoding="utf-8") as errors:
-                    await brief_many(
-                        items, lambda i: self._item(i, manifest, errors), jobs=self.jobs, on_result=finished
-                    )
+                await self.executor.start()
+                if self.on_start:
+                    self.on_start(len(items))
+                await brief_many(
+                    items, lambda i: self._item(i, self.output), jobs=self.executor.slots, on_result=finished
+                )
                 status = "failed" if any(r.status == "failed" for r in results) else "ok"
             finally:
                 with contextlib.suppress(Exception):
-                    await self.engine.aclose()
+                    await self.executor.close()
                 summary = BatchSummary(
                     self.run_id,
                     self.out_dir,
                     _in_order(results, items),
                     time.perf_counter() - started,
-                    cache_hits=self.engine.cache_counts()[0],
+                    cache_hits=(self.executor.cache_counts() or (0, 0))[0],
                     interrupted=status == "interrupted",
                 )
-                self.engine.finish(
+                self.executor.finish(
                     status=status, done=summary.done, skipped=summary.skipped, failed=summary.failed
                 )
         return summary
@@ -304,7 +335,7 @@ def _in_order(results: list[ItemResult], items: Sequence[BatchInput]) -> list[It
 
 def run_batch(
     inputs: Sequence[str | Path],
-    out_dir: Path,
+    out_dir: Path | str,
     settings: Settings | None = None,
     *,
     jobs: int = 4,
@@ -313,6 +344,7 @@ def run_batch(
 ) -> BatchSummary:
     """Collect ``inputs`` and brief them into ``out_dir``; see ``BatchRunner`` for the keyword arguments."""
     settings = settings or Settings.from_env()
-    runner = BatchRunner(settings, Path(out_dir), jobs=jobs, fmt=fmt, **kwargs)
-    items = collect_inputs(inputs, exclude=[runner.out_dir])
+    runner = BatchRunner(settings, out_dir, jobs=jobs, fmt=fmt, **kwargs)
+    local = [runner.out_dir] if isinstance(runner.out_dir, Path) else []
+    items = collect_inputs(inputs, exclude=local)
     return runner.run(items)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -14,7 +16,7 @@ import click
 
 from .main import make_settings, model_options
 
-__all__ = ["batch", "cache_group", "logs"]
+__all__ = ["batch", "cache_group", "executor_flags", "executor_options", "logs", "stdout_to_stderr"]
 
 EXIT_CODES = """\b
 Exit codes: 0 every item briefed (or already done), 1 some items failed
@@ -38,6 +40,54 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
         handler(signal.SIGINT, frame)
         return
     raise KeyboardInterrupt
+
+
+def executor_options(executor: str, ray_address: str | None, actors: int | None) -> Any:
+    """``RayOptions`` for ``--executor ray``; None for the local executor (which takes no Ray options)."""
+    if executor != "ray":
+        if ray_address or actors:
+            raise click.UsageError("--ray-address and --actors need --executor ray")
+        return None
+    from ..batch.ray_executor import RayOptions
+
+    return RayOptions(address=ray_address or None, actors=actors)
+
+
+def executor_flags(f: Any) -> Any:
+    """``--executor``, ``--ray-address``, ``--actors`` (for ``batch`` and ``eval run``)."""
+    for option in reversed(_EXECUTOR_OPTIONS):
+        f = option(f)
+    return f
+
+
+_EXECUTOR_OPTIONS = [
+    click.option(
+        "--executor",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="Where briefs are made: this process, or a pool of Ray actors (pip install 'summariser[ray]').",
+    ),
+    click.option(
+        "--ray-address",
+        metavar="auto|ray://HOST:PORT",
+        help="The Ray cluster to run on (with --executor ray); default: start a local Ray runtime.",
+    ),
+    click.option(
+        "--actors",
+        type=click.IntRange(1, 10_000),
+        help="Ray actors, each with its own loaded model (with --executor ray); default: one per CPU.",
+    ),
+]
+
+
+@contextlib.contextmanager
+def stdout_to_stderr(on: bool) -> Iterator[None]:
+    if not on:
+        yield
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 class _Display:
@@ -103,8 +153,8 @@ class _Display:
     "-o",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for the briefs (created if its parent exists).",
+    help="Folder for the briefs (created if its parent exists), or a filesystem URL such as "
+    "s3://bucket/briefs (needs fsspec and the filesystem's package, e.g. s3fs).",
 )
 @click.option(
     "--jobs",
@@ -120,24 +170,29 @@ class _Display:
 @click.option(
     "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
 )
+@executor_flags
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.pass_context
 def batch(
     ctx: click.Context,
     inputs: tuple[str, ...],
-    out_dir: Path,
+    out_dir: str,
     jobs: int,
     fmt: str,
     model: str | None,
     base_url: str | None,
     no_cache: bool,
     max_bytes: int | None,
+    executor: str,
+    ray_address: str | None,
+    actors: int | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
     """Brief many articles: files, folders (*.txt, *.md, *.html), globs or JSONL files of
     {"id", "text", "published"} records. One OUT/<id>.json per article; re-running skips finished items."""
+    from ..batch.remote import is_url
     from ..batch.runner import BatchRunner, collect_inputs, prepare_output_dir
     from ..load import MAX_BYTES
 
@@ -145,24 +200,29 @@ def batch(
         import logging
 
         logging.getLogger("summariser").setLevel(logging.ERROR)
+    ray_options = executor_options(executor, ray_address, actors)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
-    out = prepare_output_dir(out_dir)
-    items = collect_inputs(inputs, exclude=[out])
+    local = None if is_url(out_dir) else prepare_output_dir(Path(out_dir.removeprefix("file://")))
+    items = collect_inputs(inputs, exclude=[local] if local else [])
     if not items:
         raise click.UsageError("no inputs found (folders are searched for *.txt, *.md, *.html)")
     display = _Display(quiet)
     runner = BatchRunner(
         settings,
-        out,
+        out_dir,
         jobs=jobs,
         fmt=fmt,  # type: ignore[arg-type]
         on_start=display.start,
         on_result=display.result,
         max_bytes=max_bytes or MAX_BYTES,
+        executor=executor,  # type: ignore[arg-type]
+        ray=ray_options,
     )
+    out = runner.out_dir
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # kill: stop cleanly, like Ctrl-C
     try:
-        summary = runner.run(items)
+        with stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout: keep --json clean
+            summary = runner.run(items)
     finally:
         signal.signal(signal.SIGTERM, previous)
         display.stop()
@@ -175,7 +235,7 @@ def batch(
     )
     console.print(line)
     if summary.failed:
-        console.print(f"errors: {out / 'errors.jsonl'}")
+        console.print(f"errors: {str(out).rstrip('/')}/errors.jsonl")
     if summary.run_id != "-":
         console.print(f"[dim]run {summary.run_id} (summariser logs --run {summary.run_id})[/]")
     if as_json:

@@ -30,6 +30,7 @@ from ..evals.report_md import (
 )
 from ..evals.runfile import load_run, save_run
 from ..output.files import write_atomic
+from .batch import executor_flags, executor_options, stdout_to_stderr
 from .eval_views import compare_table, emit, progress, show_run
 from .main import make_settings, model_options
 
@@ -135,6 +136,7 @@ def default_run_path(model: str, now: dt.datetime | None = None) -> Path:
     help="Bootstrap resamples for the CIs.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@executor_flags
 def run_cmd(
     cases: str,
     model: str | None,
@@ -148,13 +150,19 @@ def run_cmd(
     html: Path | None,
     resamples: int,
     seed: int,
+    executor: str,
+    ray_address: str | None,
+    actors: int | None,
 ) -> None:
     """Brief every case of CASES, score the briefs and write a run file.
 
     CASES is a folder of case folders (evals/cases), one case folder, polnear:PATH (a PolNeAR split)
     or wikievents:PATH (WikiEvents dev.jsonl). A case whose brief fails counts as an invalid brief.
+    With --executor ray the briefs are made on Ray actors; scoring stays in this process.
     """
     from ..evals.runner import run_eval
+
+    ray = executor_options(executor, ray_address, actors)
 
     render_html = _html_renderer("render_run_html") if html else None
     chosen = _split(fields)
@@ -162,16 +170,19 @@ def run_cmd(
     path = out or default_run_path(str(settings.model_spec))
     on_start, on_case, stop = progress(str(settings.model_spec))
     try:
-        run = run_eval(
-            cases,
-            settings,
-            limit=limit,
-            jobs=jobs,
-            on_start=on_start,
-            on_case=on_case,
-            resamples=resamples,
-            seed=seed,
-        )
+        with stdout_to_stderr(executor == "ray"):  # Ray prints worker deaths on stdout
+            run = run_eval(
+                cases,
+                settings,
+                limit=limit,
+                jobs=jobs,
+                on_start=on_start,
+                on_case=on_case,
+                resamples=resamples,
+                seed=seed,
+                executor=executor,
+                ray=ray,
+            )
     finally:
         stop()
     save_run(run, path)

@@ -24,6 +24,7 @@ _LAZY_COMMANDS = {
     "eval": ("summariser.cli.evals", "eval_group"),
     "cache": ("summariser.cli.batch", "cache_group"),
     "logs": ("summariser.cli.batch", "logs"),
+    "serve": ("summariser.cli.serve", "serve"),
 }
 
 
@@ -48,6 +49,7 @@ _LAZY_HELP = {
     "cache": "The response cache: model answers reused when the very same request is made again.",
     "eval": "Score briefs against golden cases; compare runs (exit 1 on a regression).",
     "logs": "Recent runs and what they cost: model calls, tokens, errors, duration.",
+    "serve": "Serve briefs over HTTP (API under /v1, docs at /docs) and a desk page at /.",
 }
 
 

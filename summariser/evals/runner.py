@@ -26,13 +26,12 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..backends.base import Backend
-from ..backends.registry import open_backend
 from ..batch.many import brief_call, brief_many, jobs_for, run_sync
 from ..errors import ConfigError, EvalError
 from ..settings import Settings
@@ -124,19 +123,49 @@ def generate(
     """Brief every case with ``summariser``; records in the order of ``cases``."""
     backend = summariser.backend  # builds (and for a local model, loads) it now: config errors come first
     brief = brief_call(summariser)
+    one = _case_runner(lambda case: brief(_article(case)), cases_dir)
+    return run_sync(brief_many(cases, one, jobs=jobs_for(backend, jobs), on_result=on_case))
 
+
+def generate_on(
+    executor: Any,
+    cases: Sequence[Case],
+    *,
+    cases_dir: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_case: OnCase | None = None,
+) -> list[CaseRecord]:
+    """``generate`` on an executor (``batch.executor``: this process, or Ray actors), started and closed
+    here; records in the order of ``cases``."""
+    one = _case_runner(lambda case: executor.brief(case.id, _article(case)), cases_dir)
+
+    async def run_all() -> list[CaseRecord]:
+        await executor.start()
+        try:
+            if on_start is not None:
+                on_start(len(cases))
+            return await brief_many(cases, one, jobs=executor.slots, on_result=on_case)
+        finally:
+            await executor.close()
+
+    return run_sync(run_all())
+
+
+def _case_runner(
+    brief: Callable[[Case], Awaitable[Any]], cases_dir: Path | None
+) -> Callable[[Case], Awaitable[CaseRecord]]:
     async def one(case: Case) -> CaseRecord:
         started = time.perf_counter()
         result, error = None, None
         try:
-            result = await brief(_article(case))
+            result = await brief(case)
         except ConfigError:
             raise
         except Exception as exc:  # one case's failure is a finding, not the end of the run
             error = exc
         return _record(case, cases_dir, result, error, time.perf_counter() - started)
 
-    return run_sync(brief_many(cases, one, jobs=jobs_for(backend, jobs), on_result=on_case))
+    return one
 
 
 def score_records(
@@ -168,9 +197,13 @@ def run_eval(
     on_case: OnCase | None = None,
     resamples: int = 1000,
     seed: int = 0,
+    executor: str = "local",
+    ray: Any = None,
 ) -> RunFile:
-    """Generate, score and record one eval run (see the module docstring)."""
-    from ..pipeline import Summariser
+    """Generate, score and record one eval run (see the module docstring).
+
+    ``executor="ray"`` makes the briefs on Ray actors (``ray``: a ``RayOptions``); scoring stays here."""
+    from ..batch.executor import LocalExecutor
 
     created, t0 = _now(), time.perf_counter()
     spec = str(cases_spec)
@@ -181,28 +214,33 @@ def run_eval(
         raise EvalError(f"{spec}: no cases to run")
     loaded = time.perf_counter()
     cases_dir = Path(spec) if Path(spec).is_dir() else None
-    opened = open_backend(settings, backend=backend, command="eval")
-    engine = opened.backend
+    chosen: Any
+    if executor == "ray":
+        from ..batch.ray_executor import RayExecutor
+
+        if backend is not None:
+            raise ConfigError("the Ray executor opens its backends in the actors: pass no backend")
+        chosen = RayExecutor(settings, jobs=jobs, options=ray, command="eval")
+        engine = None
+    else:
+        chosen = LocalExecutor(settings, jobs=jobs, backend=backend, command="eval")
+        engine = chosen.engine.backend
     records: list[CaseRecord] = []
     status = "interrupted"
     try:
-        summariser = Summariser(settings, backend=opened, command="eval")
-        if on_start is not None:
-            on_start(len(cases))
-        records = generate(cases, summariser, jobs=jobs, cases_dir=cases_dir, on_case=on_case)
+        records = generate_on(chosen, cases, cases_dir=cases_dir, on_start=on_start, on_case=on_case)
         status = "ok"
     finally:
         failed = sum(r.error is not None for r in records)
-        opened.finish(status=status, done=len(records) - failed, failed=failed)
-        opened.close()
+        chosen.finish(status=status, done=len(records) - failed, failed=failed)
     generated = time.perf_counter()
     scores, report = score_records(cases, records, resamples=resamples, seed=seed)
     scored = time.perf_counter()
     briefs = [r.brief for r in records if r.brief is not None]
     model_names = sorted({b["meta"]["model"] for b in briefs})
     versions = sorted({str(r.prompt_version) for r in records if r.prompt_version})
-    hits, misses = opened.cache_counts()
-    cache = None if opened.cache is None else {"hits": hits, "misses": misses}
+    counts = chosen.cache_counts()
+    cache = None if counts is None else {"hits": counts[0], "misses": counts[1]}
     return RunFile(
         created=created,
         cases_spec=spec,

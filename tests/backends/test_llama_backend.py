@@ -60,6 +60,15 @@ def test_model_is_loaded_once_across_calls(backend: LlamaBackend) -> None:
     assert backend._llm is first and backend.loads == 1
 
 
+def test_load_loads_the_weights_once_also_through_a_wrapper(backend: LlamaBackend) -> None:
+    from summariser.backends.wrap import Wrapper
+
+    backend.load()
+    first = backend._llm
+    Wrapper(backend).load()
+    assert first is not None and backend._llm is first and backend.loads == 1
+
+
 def test_count_tokens_uses_the_real_tokenizer(backend: LlamaBackend) -> None:
     text = "Maaret al-Numan, Idlib province"
     llm = backend._llm or backend._model()

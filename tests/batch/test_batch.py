@@ -276,6 +276,34 @@ def test_remote_engines_run_concurrently_local_ones_share_one_model(
     assert len(backend.calls) == 8  # one shared backend, one call per article
 
 
+def test_a_slot_bounds_the_briefs_and_is_not_taken_for_skipped_items(tmp_path: Path) -> None:
+    """The hook ``summariser serve`` uses: each brief waits for its turn on a limiter shared with others."""
+    import contextlib
+
+    write(tmp_path / "in", {f"r{i}.txt": make_report(i) for i in range(6)})
+    turns = asyncio.Semaphore(2)
+    taken: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def slot() -> Any:
+        async with turns:
+            taken.append("turn")
+            yield
+
+    def run(backend: CountingBackend) -> Any:
+        settings = Settings.from_env(model="openai:test", api_key="sk-test-dummy-0000", use_cache=False)
+        runner = BatchRunner(settings, tmp_path / "out", jobs=4, backend=backend, slot=slot)
+        assert runner.jobs == 4
+        return runner.run(collect_inputs([str(tmp_path / "in")]))
+
+    first = CountingBackend(model="counting", concurrent=True)
+    assert run(first).done == 6
+    assert len(taken) == 6 and first.most == 2  # four items at once, two briefs at a time
+    second = CountingBackend(model="counting", concurrent=True)
+    assert run(second).skipped == 6
+    assert len(taken) == 6 and second.calls == []  # nothing to brief: no turn taken
+
+
 def test_cache_serves_a_second_batch_and_no_cache_does_not(tmp_path: Path) -> None:
     write(tmp_path / "in", {f"r{i}.txt": make_report(i) for i in range(3)})
     settings = Settings.from_env(
