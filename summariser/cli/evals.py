@@ -156,9 +156,9 @@ def run_cmd(
 ) -> None:
     """Brief every case of CASES, score the briefs and write a run file.
 
-    CASES is a folder of case folders (evals/cases), one case folder, polnear:PATH (a PolNeAR split)
-    or wikievents:PATH (WikiEvents dev.jsonl). A case whose brief fails counts as an invalid brief.
-    With --executor ray the briefs are made on Ray actors; scoring stays in this process.
+    CASES is a folder of case folders (evals/cases), one case folder, polnear:PATH (a PolNeAR split),
+    wikievents:PATH (WikiEvents dev.jsonl) or gva:PATH (GVA dev.jsonl). A case whose brief fails counts
+    as an invalid brief. With --executor ray the briefs are made on Ray actors; scoring stays in this process.
     """
     from ..evals.runner import run_eval
 

@@ -33,6 +33,7 @@ PRIMARY: dict[str, str] = {
     "locations": "locations.f1",
     "time": "time.text_accuracy",
     "casualties": "casualties.f1",
+    "toll": "toll.killed_accuracy",
     "perpetrators": "perpetrators.f1",
     "actors": "actors.f1",
     "quotes": "quotes.f1",

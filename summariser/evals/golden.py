@@ -4,8 +4,8 @@ Public API
 ----------
 ``load_cases(spec) -> list[Case]``
     ``spec`` is a directory of case directories (``evals/cases``), one case directory, or a dataset spec
-    handled by ``importers``: ``polnear:PATH`` (PolNeAR ``dev`` folder) or ``wikievents:PATH``
-    (``dev.jsonl``).
+    handled by ``importers``: ``polnear:PATH`` (PolNeAR ``dev`` folder), ``wikievents:PATH``
+    (``dev.jsonl``) or ``gva:PATH`` (GVA ``dev.jsonl``).
     Cases come back sorted by id. Any problem raises ``EvalError`` (``file:line: message`` for golden files).
 ``load_case(directory) -> Case``
     One ``<case>/golden.yaml`` with its article: ``article.txt`` beside it, or ``article_path`` (relative
@@ -24,6 +24,7 @@ entries as ``[start, end]``: character offsets into the article, resolved to tex
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from ..errors import EvalError
 from ..grounding.align import Aligner
 from ..schema.brief import (
     Actor,
+    CasualtyCategory,
     CasualtyFigure,
     Certainty,
     DiplomaticContext,
@@ -63,7 +65,7 @@ _CASE_KEYS = ("article_path", "article_sha256", "published", "fields", "recall_o
 
 
 def load_cases(spec: str | Path) -> list[Case]:
-    """Cases from a cases directory, one case directory, or ``polnear:PATH`` / ``wikievents:PATH``."""
+    """Cases from a cases directory, one case directory, or ``polnear:`` / ``wikievents:`` / ``gva:PATH``."""
     from .importers import IMPORTERS
 
     text = str(spec)
@@ -233,6 +235,9 @@ class _GoldenEvidence:
         return self.every(evidence) if evidence else self.first(*candidates)
 
 
+_SUSPECTS = re.compile(r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?)\b", re.IGNORECASE)
+
+
 def golden_to_brief(case: Case) -> IncidentBrief:
     """The brief the answer key describes, grounded in the article."""
     g, ground = case.golden, _GoldenEvidence(case.article)
@@ -297,6 +302,21 @@ def golden_to_brief(case: Case) -> IncidentBrief:
         )
         for c in g.casualties
     ]
+    tolls = ((CasualtyCategory.KILLED, g.toll.killed), (CasualtyCategory.INJURED, g.toll.injured))
+    for category, want in tolls:
+        if not want:
+            continue  # none, or not scored: a brief without a figure says 0
+        suspects = [c for c in casualties if c.category == category and _SUSPECTS.search(c.victims or "")]
+        for c in suspects:
+            c.suspects = True  # counted apart, as the rules mark them
+        rest = want - sum(c.count or 0 for c in suspects)
+        same = next(
+            (c for c in casualties if c.category == category and c.count == rest and c not in suspects), None
+        )
+        if same is None:
+            same = CasualtyFigure(category=category, count=rest, as_written=str(rest))
+            casualties.append(same)
+        same.toll = True
     diplomatic = DiplomaticContext(
         processes=[
             DiplomaticProcess(

@@ -18,6 +18,14 @@ perpetrators; Victim/Target arguments that are people, organisations or states b
 arguments become locations. Only named mentions count: a capitalised word that is not a pronoun or a
 demonym ("Americans"); a lone sentence-initial word only when it is capitalised mid-sentence elsewhere.
 Mentions that match each other by name are merged, the longest being canonical and the rest aliases.
+
+``gva:PATH`` — PATH is ``gva/dev.jsonl`` (US gun-violence reports linked to Gun Violence Archive
+records; see its README). One case per report, published on the record's ``published`` date, scoring
+``toll`` (killed always, injured when the report states it: ``gold.injured`` not null), ``locations``
+recall-only against the gold city (the state as an alias-free second name is not scored: the question is
+whether the brief names the city), ``time`` (``date_accuracy`` and ``date_within_1d`` against the GVA
+incident date) and, when the record names attackers whose surname is in the text, ``perpetrators``
+recall-only.
 """
 
 from __future__ import annotations
@@ -33,9 +41,19 @@ from typing import Any
 from ..errors import EvalError
 from ..schema.taxonomy import EventType
 from .matching import name_similarity
-from .models import Case, GoldActor, Golden, GoldEvent, GoldLocation, GoldPerpetrator, GoldQuote
+from .models import (
+    Case,
+    GoldActor,
+    Golden,
+    GoldEvent,
+    GoldLocation,
+    GoldPerpetrator,
+    GoldQuote,
+    GoldTime,
+    GoldToll,
+)
 
-__all__ = ["EVENT_MAP", "IMPORTERS", "PRIORITY", "load_polnear", "load_wikievents"]
+__all__ = ["EVENT_MAP", "IMPORTERS", "PRIORITY", "load_gva", "load_polnear", "load_wikievents"]
 
 _PRONOUN_WORDS = (
     "i me we us you he him she her it they them who whom which that this those these his hers its their"
@@ -319,4 +337,57 @@ def load_wikievents(path: Path) -> list[Case]:
     return sorted(cases, key=lambda c: c.id)
 
 
-IMPORTERS: dict[str, Callable[[Path], list[Case]]] = {"polnear": load_polnear, "wikievents": load_wikievents}
+# ---------------------------------------------------------------- GVA
+
+
+def _gva_case(rec: dict[str, Any], source: Path) -> Case:
+    gold = rec["gold"]
+    city = (gold.get("location") or {}).get("city")
+    attackers = [a for a in gold.get("attackers") or [] if a]
+    golden = Golden(
+        event=GoldEvent(type=EventType.VIOLENCE_AGAINST_CIVILIANS),
+        toll=GoldToll(killed=gold.get("killed"), injured=gold.get("injured")),
+        locations=[GoldLocation(name=city, country=(gold.get("location") or {}).get("country"))]
+        if city
+        else [],
+        time=GoldTime(date=gold.get("date")),
+        perpetrators=[GoldPerpetrator(name=a) for a in attackers],
+    )
+    fields = ["toll", "time"] + (["locations"] if city else []) + (["perpetrators"] if attackers else [])
+    return Case(
+        id=str(rec["id"]),
+        article=rec["text"],
+        article_file=f"{source}#{rec['id']}",
+        published=rec.get("published"),
+        golden=golden,
+        fields=fields,
+        recall_only=["locations", "perpetrators"],
+        origin="gva",
+    )
+
+
+def load_gva(path: Path) -> list[Case]:
+    """One case per record of a GVA ``.jsonl`` file (see the module docstring)."""
+    if not path.is_file():
+        raise EvalError(
+            f"{path}: GVA file not found",
+            hint="give the dev.jsonl file, e.g. gva:../shared/data/gva/dev.jsonl",
+        )
+    cases = []
+    for n, line in enumerate(_read(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(_gva_case(json.loads(line), path))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise EvalError(f"{path}:{n}: not a GVA record: {exc!r}") from exc
+    if not cases:
+        raise EvalError(f"{path}: no records")
+    return sorted(cases, key=lambda c: c.id)
+
+
+IMPORTERS: dict[str, Callable[[Path], list[Case]]] = {
+    "polnear": load_polnear,
+    "wikievents": load_wikievents,
+    "gva": load_gva,
+}

@@ -36,6 +36,7 @@ TITLES = {
     "locations": "Locations",
     "time": "Time",
     "casualties": "Casualties",
+    "toll": "Toll",
     "perpetrators": "Perpetrators",
     "actors": "Actors",
     "quotes": "Quotes",

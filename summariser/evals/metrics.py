@@ -14,9 +14,14 @@ actors" often means "not annotated". Otherwise nothing predicted and nothing gol
 empty side against a non-empty one 0.0.
 
 - ``event_type``: ``accuracy``, ``sub_type_accuracy`` (when the key has a sub-type); labels.
-- ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching.
+- ``locations``/``actors``/``sources``: P/R/F1 by alias-aware name matching (for locations, a place
+  marked ``secondary`` that the key does not list is not counted against precision).
 - ``perpetrators``: P/R/F1 and ``certainty_accuracy`` on matched perpetrators whose key gives one.
-- ``time``: ``date_accuracy`` and ``text_accuracy`` (token F1 >= 0.5) when the key gives them.
+- ``time``: ``date_accuracy``, ``date_within_1d`` (at most one day off) and ``text_accuracy`` (token F1
+  >= 0.5) when the key gives them.
+- ``toll``: ``killed_accuracy`` / ``injured_accuracy`` when the key gives ``toll``: the brief's toll
+  (``brief_toll``: the figure marked ``toll``, plus suspects' casualties counted apart; no figure is 0)
+  equals the key's.
 - ``casualties``: per category, ``exact_*`` (same number or range), ``*`` (within ``tolerance``,
   default 10%), ``range_*`` (intervals overlap; "at least n" is [n, inf), "up to n" [0, n], "about n"
   n +- tolerance); ``missing``/``invented`` counts (tolerance matching); ``reporter_accuracy`` and
@@ -38,7 +43,15 @@ import math
 import re
 from collections.abc import Iterable
 
-from ..schema.brief import Alignment, CasualtyFigure, Discrepancy, IncidentBrief, Qualifier, Quote
+from ..schema.brief import (
+    Alignment,
+    CasualtyCategory,
+    CasualtyFigure,
+    Discrepancy,
+    IncidentBrief,
+    Qualifier,
+    Quote,
+)
 from .freetext import NUMBERS, coverage, rouge
 from .matching import (
     NAME_THRESHOLD,
@@ -51,6 +64,7 @@ from .matching import (
 )
 from .metric_base import COUNT_METRICS, Evaluator, FieldResult, aligner_for, same_name
 from .models import Case, GoldCasualty, GoldDiscrepancy
+from .toll import brief_toll
 
 __all__ = [
     "COUNT_METRICS",
@@ -68,7 +82,9 @@ __all__ = [
     "SourcesEvaluator",
     "SummaryEvaluator",
     "TimeEvaluator",
+    "TollEvaluator",
     "aligner_for",
+    "brief_toll",
     "default_evaluators",
     "quote_is_verbatim",
 ]
@@ -104,6 +120,10 @@ class _NamedList:
 
 
 class LocationsEvaluator(_NamedList):
+    """Recall over every place of the brief; precision over the places it gives as the event's own: a
+    place marked ``secondary`` (a hospital, a street, a place of another incident) claims no more than
+    that the article names it, so one the key does not list is no error."""
+
     name = "locations"
 
     def items(self, case: Case, brief: IncidentBrief) -> tuple[list[list[str]], list[list[str]]]:
@@ -111,6 +131,18 @@ class LocationsEvaluator(_NamedList):
             [[x.name, *x.aliases] for x in brief.event.locations],
             [[x.name, *x.aliases] for x in case.golden.locations],
         )
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        pred, gold = self.items(case, brief)
+        secondary = [x.secondary for x in brief.event.locations]
+        res = FieldResult()
+        pairs = match_entities(pred, gold, entity_similarity)
+        tp_primary = sum(1 for i, _, _ in pairs if not secondary[i])
+        n_primary = secondary.count(False)
+        # secondary places that matched the key count as claims too (they were right)
+        n_claimed = n_primary + (len(pairs) - tp_primary)
+        res.prf("locations.", len(pairs), n_claimed, len(gold))
+        return res
 
 
 class ActorsEvaluator(_NamedList):
@@ -156,8 +188,23 @@ class TimeEvaluator:
         res, gold, pred = FieldResult(), case.golden.time, brief.event.time
         if gold.date is not None:
             res.rate("time.date_accuracy", float(pred.date == gold.date), 1)
+            near = pred.date is not None and abs((pred.date - gold.date).days) <= 1
+            res.rate("time.date_within_1d", float(near), 1)
         if gold.text:
             res.rate("time.text_accuracy", float(token_f1(pred.text or "", gold.text) >= 0.5), 1)
+        return res
+
+
+class TollEvaluator:
+    name = "toll"
+
+    def evaluate(self, case: Case, brief: IncidentBrief) -> FieldResult:
+        res, gold = FieldResult(), case.golden.toll
+        wanted = ((CasualtyCategory.KILLED, gold.killed), (CasualtyCategory.INJURED, gold.injured))
+        for category, want in wanted:
+            if want is not None:
+                got = brief_toll(brief, category)
+                res.rate(f"toll.{category.value}_accuracy", float(got == want), 1)
         return res
 
 
@@ -387,6 +434,7 @@ def default_evaluators(*, tolerance: float = 0.1, min_token_f1: float = 0.5) -> 
         LocationsEvaluator(),
         TimeEvaluator(),
         CasualtiesEvaluator(tolerance),
+        TollEvaluator(),
         PerpetratorsEvaluator(),
         ActorsEvaluator(),
         QuotesEvaluator(min_token_f1),

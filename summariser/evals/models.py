@@ -33,6 +33,7 @@ __all__ = [
     "GoldQuote",
     "GoldSource",
     "GoldTime",
+    "GoldToll",
     "Golden",
 ]
 
@@ -42,6 +43,7 @@ FIELDS: tuple[str, ...] = (
     "locations",
     "time",
     "casualties",
+    "toll",
     "perpetrators",
     "actors",
     "quotes",
@@ -85,6 +87,13 @@ class GoldEvent(_Gold):
         if self.sub_type is not None and self.sub_type not in SUB_TYPES[self.type]:
             raise ValueError(f"sub_type {self.sub_type!r} is not a sub-type of {self.type.value!r}")
         return self
+
+
+class GoldToll(_Gold):
+    """The event's toll: what the brief's figures marked ``toll`` (plus suspects' casualties) must give."""
+
+    killed: int | None = Field(default=None, ge=0, description="None: not scored.")
+    injured: int | None = Field(default=None, ge=0, description="None: not scored.")
 
 
 class GoldCasualty(_Evidenced):
@@ -188,6 +197,7 @@ class Golden(_Gold):
     locations: list[GoldLocation] = Field(default_factory=list)
     time: GoldTime = Field(default_factory=GoldTime)
     casualties: list[GoldCasualty] = Field(default_factory=list)
+    toll: GoldToll = Field(default_factory=GoldToll)
     perpetrators: list[GoldPerpetrator] = Field(default_factory=list)
     actors: list[GoldActor] = Field(default_factory=list)
     quotes: list[GoldQuote] = Field(default_factory=list)
@@ -211,7 +221,7 @@ class Case(_Gold):
     golden: Golden
     fields: list[str] = Field(default_factory=lambda: list(FIELDS))
     recall_only: list[str] = Field(default_factory=list, description="Fields whose answer key is partial.")
-    origin: str = Field(default="golden", description="golden, polnear or wikievents.")
+    origin: str = Field(default="golden", description="golden, polnear, wikievents or gva.")
 
     @model_validator(mode="after")
     def _known_fields(self) -> Case:

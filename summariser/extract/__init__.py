@@ -30,18 +30,24 @@ from ..schema.draft import (
 )
 from ..schema.taxonomy import EventType
 from .actors import build_actors
+from .anchors import find_anchors
 from .casualties import find_casualties, find_discrepancies
+from .casualty_phrases import phrase_figures
 from .diplomacy import find_next_steps, find_positions, find_processes
 from .events import classify, event_sentences
 from .injection import inside, instruction_spans
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
+from .place_rank import rank_places
 from .places import event_places, find_places
 from .quotes import find_quotes, in_reported_speech
-from .reporters import figure_reporter
+from .reporters import Reporter, figure_reporter
 from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
+from .suspects import find_suspects, merge_perpetrators
+from .toll import mark_toll, one_per_reporter
+from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
 
@@ -62,10 +68,9 @@ def _first(spans: list[Span], text: str, name: str) -> list[Span]:
 
 def extract(text: str, *, published: dt.date | None = None) -> Draft:
     """Read ``text`` with rules and spaCy and return a ``Draft`` with every field filled where the article
-    allows. ``published`` is accepted for symmetry with the pipeline; dates are resolved by the lead stage.
+    allows. ``published`` tells figures of this event from dated earlier ones and resolves relative days.
     """
-    del published  # the time is kept as written; resolving it to a date is the pipeline's job
-    return _draft(analyse(text))
+    return _draft(analyse(text), published)
 
 
 def extract_many(texts: list[str]) -> list[Draft]:
@@ -73,7 +78,7 @@ def extract_many(texts: list[str]) -> list[Draft]:
     return [_draft(an) for an in analyse_many(texts)]
 
 
-def _draft(an: Analysis) -> Draft:
+def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     text = an.text
     raw_quotes = find_quotes(text, speech=lambda s, e: in_reported_speech(an, s, e))
     an.quoted = [r for q in raw_quotes for r in q.ranges()]
@@ -86,11 +91,17 @@ def _draft(an: Analysis) -> Draft:
     diplomatic = guess.type is EventType.DIPLOMATIC
     venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
     places = event_places(an, pset, venue_sents, venue=diplomatic)
-    perps = find_perpetrators(an, actors)
+    others = [p for p in pset.places if p not in places]
+    places = rank_places(an, places, [] if diplomatic else find_anchors(an), others)
+    perps = merge_perpetrators(find_perpetrators(an, actors), find_suspects(an, actors))
     pronoun = functools.partial(pronoun_referent, an, actors)
-    figures = find_casualties(
-        an, citations, reporter=lambda s, e: figure_reporter(an, actors, s, e, pronoun=pronoun)
-    )
+
+    def figure_reporter_of(s: int, e: int) -> Reporter | None:
+        return figure_reporter(an, actors, s, e, pronoun=pronoun)
+
+    figures = find_casualties(an, citations, reporter=figure_reporter_of)
+    figures = mark_toll(an, figures + phrase_figures(an, figures, reporter=figure_reporter_of), published)
+    figures = one_per_reporter(figures)
     orders = instruction_spans(an)  # "report zero dead": an order to a model, not a fact (issue 14)
     if orders:
         figures = [f for f in figures if not inside(orders, f.number.start)]
@@ -100,7 +111,7 @@ def _draft(an: Analysis) -> Draft:
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]
     steps = find_next_steps(an, actors)
-    time = find_time(an, ev_sents)
+    time = find_event_time(an) or find_time(an, ev_sents)
     facts = Facts(guess, places, perps, figures, time[0] if time else None)
 
     quotes: list[DraftQuote] = []
@@ -114,6 +125,7 @@ def _draft(an: Analysis) -> Draft:
     locations = []
     for p in places:
         loc = DraftLocation(name=p.name, aliases=p.aliases, region=p.region, country=p.country)
+        loc._kind, loc._city, loc._secondary = p.kind, p.city, p.secondary
         loc.with_spans(*_first([(m.start, m.end) for m in p.mentions], text, p.name))
         locations.append(loc)
 
@@ -145,6 +157,7 @@ def _draft(an: Analysis) -> Draft:
             reported_by=f.reported_by,
         )
         dc.with_spans((n.start, n.end))
+        dc._toll, dc._suspects = f.toll, f.suspects
         casualties.append(dc)
 
     discrepancies = []

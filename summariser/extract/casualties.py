@@ -10,6 +10,7 @@ discrepancy with a wounded count. "Detained in hospital" is not an arrest.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ _CATEGORY = {
     "injured": CasualtyCategory.INJURED,
     "wounded": CasualtyCategory.INJURED,
     "hurt": CasualtyCategory.INJURED,
+    "hospitalized": CasualtyCategory.INJURED,
+    "hospitalised": CasualtyCategory.INJURED,
     "injuring": CasualtyCategory.INJURED,
     "wounding": CasualtyCategory.INJURED,
     "injuries": CasualtyCategory.INJURED,
@@ -55,8 +58,19 @@ _CATEGORY = {
     "captured": CasualtyCategory.DETAINED,
     "taken hostage": CasualtyCategory.DETAINED,
 }
+_SHOT_KILLED = (
+    r"shot to death|shot dead|shot and killed|fatally (?:shot|wounded|injured|struck|stabbed)|gunned down|"
+    r"pronounced dead|found dead|found slain|homicides|murders|slayings|killings|shooting deaths|"
+    r"murdered|stabbed to death|beaten to death"
+)
+_SHOT_INJURED = r"shot and (?:wounded|injured)"
+_SHOT_HIT = (
+    r"shot|struck by (?:gunfire|bullets)|hit by (?:gunfire|bullets)|"
+    r"(?:suffered|with|had|sustained) (?:[\w-]+ ){0,2}?gunshot wounds?"
+)
 _AFTER_VERB = (
-    r"killed|died|dead|perished|slain|massacred|executed|injured|wounded|hurt|missing|unaccounted|"
+    rf"{_SHOT_KILLED}|{_SHOT_INJURED}|{_SHOT_HIT}|fatally|"
+    r"killed|died|dead|perished|slain|massacred|executed|injured|wounded|hurt|hospitali[sz]ed|missing|unaccounted|"
     r"displaced|fled|homeless|evacuated|uprooted|detained|arrested|abducted|kidnapped|captured|"
     r"taken hostage|deaths|fatalities|injuries"
 )
@@ -70,8 +84,9 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 _BEFORE = re.compile(
-    r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded"
-    r"|injuring|injured|left|leaving|claimed the lives of|"
+    r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded|fatally shot|shot and killed|shot and wounded|"
+    r"shooting|shot|murdering|murdered|(?:the )?(?:homicides|murders|killings|slayings|shooting deaths) of|"
+    r"injuring|injured|left|leaving|claimed the lives of|"
     r"death toll (?:\w+\s+){0,3}?(?:to|at|of)|(?:the )?deaths of|the lives of|bodies of|displacing|displaced|"
     r"arrested|detained|abducted|kidnapped)"
     r"(?:\s+(?:another|a further|an additional|at least|more than|about|some|nearly|almost|up to|around))?"
@@ -104,6 +119,28 @@ _VICTIM_CUT = re.compile(
 )
 
 
+_KILLED_VERB = re.compile(
+    rf"(?:{_SHOT_KILLED}|fatally)$|(?:the )?(?:homicides|murders|killings|slayings|shooting deaths) of$"
+    r"|murder|fatally shot|shot and killed",
+    re.IGNORECASE,
+)
+_INJURED_VERB = re.compile(rf"(?:{_SHOT_INJURED})$|shot and wounded$", re.IGNORECASE)
+_HIT_VERB = re.compile(rf"(?:{_SHOT_HIT}|shooting)$", re.IGNORECASE)
+
+
+def verb_category(verb: str) -> tuple[CasualtyCategory | None, bool]:
+    """The category a casualty verb or noun gives, and whether it only says "hit" ("shot": the dead may be
+    among them)."""
+    low = verb.lower()
+    if _KILLED_VERB.match(low):
+        return CasualtyCategory.KILLED, False
+    if _INJURED_VERB.match(low):
+        return CasualtyCategory.INJURED, False
+    if _HIT_VERB.match(low):
+        return CasualtyCategory.INJURED, True
+    return _CATEGORY.get(low), False
+
+
 @dataclass
 class Figure:
     category: CasualtyCategory
@@ -114,6 +151,10 @@ class Figure:
     sentence: int = -1
     subset: bool = False  # 'six of the dead were women': a breakdown, not a rival count
     reporter: Reporter | None = None  # the reporter's phrase as written (for sources)
+    hit: bool = False  # "shot": hit by gunfire, the dead possibly among them (counted as injured)
+    described: bool = False  # no number: "a man was killed", "a double homicide"
+    toll: bool = False  # the event's best-supported figure of its category (or one of its parts)
+    suspects: bool = False  # the dead or wounded are the suspected attackers
 
 
 def _victims(raw: str) -> str | None:
@@ -131,37 +172,40 @@ _SUBSET = re.compile(
     r"\s+of\s+(?:the|them|those)\b(?:\s+(?:dead|killed|victims|wounded|injured))?", re.IGNORECASE
 )
 _SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+(?!of\b|from\b|in\b)[a-z]+)?)\b")
-_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or)\s+$")
+_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or)\s+$|\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?,\s+$")
 
 
 def _category_after(
     an: Analysis, num: NumberPhrase, sent_end: int
-) -> tuple[CasualtyCategory | None, str | None]:
+) -> tuple[CasualtyCategory | None, str | None, bool]:
     text = an.text
     after = _AFTER.match(text[num.end : sent_end]) or _HOSPITAL_INJURED.match(text[num.end : sent_end])
     if not after:
-        return None, None
+        return None, None, False
     if _IN_HOSPITAL.match(text, num.end + after.end()):
-        return None, None  # "detained in hospital": kept for treatment, not arrested
+        return None, None, False  # "detained in hospital": kept for treatment, not arrested
     verb = after.group("verb").lower()
-    category = CasualtyCategory.INJURED if verb.startswith(("taken", "treated")) else _CATEGORY.get(verb)
+    category, hit = verb_category(verb)
+    if verb.startswith(("taken", "treated")):
+        category, hit = CasualtyCategory.INJURED, False
     vict = after.group("vict").rstrip()
     victims = _victims(vict)
     last_word = num.end + after.start("vict") + vict.rfind(" ") + 1
     if victims and not an.tag_at(last_word).startswith(("NN", "PRP")):
         victims = None
     if victims and len(victims.split()) > 3:
-        return None, None
-    return category, victims
+        return None, None, False
+    return category, victims, hit
 
 
 def _category_before(
     text: str, num: NumberPhrase, sent_start: int, sent_end: int
-) -> tuple[CasualtyCategory | None, str | None]:
+) -> tuple[CasualtyCategory | None, str | None, bool]:
     before = _BEFORE.search(text[max(sent_start, num.start - 60) : num.start])
     if not before:
-        return None, None
+        return None, None, False
     verb = before.group("verb").lower()
+    hit = False
     category: CasualtyCategory | None
     if verb.startswith(("death toll", "claimed the lives", "the deaths", "deaths of", "the lives", "bodies")):
         category = CasualtyCategory.KILLED
@@ -173,26 +217,41 @@ def _category_before(
     elif verb in ("kills", "kill"):
         category = CasualtyCategory.KILLED
     else:
-        category = _CATEGORY.get(verb)
+        category, hit = verb_category(verb)
     vm = re.match(r"\s+((?:[A-Za-z'’-]+\s*){1,3})", text[num.end : sent_end])
-    return category, (_victims(vm.group(1)) if vm else None)
+    return category, (_victims(vm.group(1)) if vm else None), hit
+
+
+_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
+_ONE_VICTIM = re.compile(
+    r"\s+(?:person|people|man|woman|child|civilian|soldier|teen|boy|girl|victim|fatally|critically|"
+    r"(?:\w+\s+)?(?:dead|killed|slain|injured|wounded|hurt|shot)\b|"
+    r"of (?:whom|them|the victims)|(?:later )?died|(?:was|is) (?:killed|dead|pronounced|injured|wounded))",
+    re.IGNORECASE,
+)
 
 
 _VERB_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
-_PERSON_AFTER = re.compile(r"\s+(?:person|people|man|woman|child|civilian|soldier)")
 
 
 def _skip(text: str, num: NumberPhrase) -> bool:
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT:
         return True  # a year
-    if _UNITS_AFTER.match(text, num.end) or (num.start > 0 and text[num.start - 1] in "$£€#"):
+    if _UNITS_AFTER.match(text[num.end : num.end + 40]) or (num.start > 0 and text[num.start - 1] in "$£€#"):
         return True
+    if _MONTH_BEFORE.search(text, max(0, num.start - 12), num.start):
+        return True  # a day of the month ("March 18")
+    if re.search(r"\b(?:no|not)\s+$", text[max(0, num.start - 5) : num.start], re.IGNORECASE):
+        return True  # "no one was injured"
     vague = num.as_written.lower() in ("one", "a few", "several")
     if not vague:
         return False
-    # a bounded look back and an anchored look ahead: never a copy or a scan of the rest of the article
+    # a bounded look back, never a scan of everything before the number (quadratic on long articles)
     after_verb = _VERB_BEFORE.search(text, max(0, num.start - 80), num.start)
-    return not after_verb and not _PERSON_AFTER.match(text, num.end)
+    fired = re.search(
+        r"\b(?:fired|heard|firing|fire|single|last|first)\s+$", text[max(0, num.start - 12) : num.start]
+    )
+    return bool(fired) or (not after_verb and not _ONE_VICTIM.match(text, num.end))
 
 
 def _clause_citation(an: Analysis, citations: list[Citation], pos: int) -> Citation | None:
@@ -209,23 +268,31 @@ def find_casualties(
     out: list[Figure] = []
     for sent_start, sent_end in an.sentences:
         found: list[Figure] = []
+        unassigned: list[NumberPhrase] = []
         numbers = [n for n in find_numbers(text, sent_start, sent_end, lower=an.lower) if not _skip(text, n)]
         for num in reversed(numbers):  # right to left: 'Three soldiers and dozens of insurgents were killed'
             subset = _SUBSET.match(text, num.end)
-            category, victims = _category_after(an, num, sent_end)
+            category, victims, hit = _category_after(an, num, sent_end)
             treated = bool(_HOSPITAL_INJURED.match(text[num.end : sent_end]))  # a lower bound, no rival
             if category is None:
-                category, victims = _category_before(text, num, sent_start, sent_end)
+                category, victims, hit = _category_before(text, num, sent_start, sent_end)
             if category is None and found:
                 nxt = found[-1]
                 joined = _AND_NEXT.fullmatch(text[num.end : nxt.number.start])
                 if joined:
-                    category = nxt.category
+                    category, hit = nxt.category, nxt.hit
                     victims = _victims(
                         text[num.end : nxt.number.start].rsplit(" and ", 1)[0].rsplit(" or ", 1)[0]
                     )
             if category is None:
+                unassigned.append(num)
                 continue
+            if (
+                subset
+                and category is CasualtyCategory.KILLED
+                and not re.search(r"dead|killed", subset.group())
+            ):
+                subset = None  # 'two of the victims died': the dead among those hit, not a breakdown
             if subset:
                 who = _SUBSET_WHO.match(text, subset.end())
                 victims = who.group("who") if who else None
@@ -241,9 +308,27 @@ def find_casualties(
                 an.sentence_index(num.start),
                 subset=bool(subset) or treated,
                 reporter=rep,
+                hit=hit,
             )
             found.append(fig)
-        out.extend(reversed(found))
+        found.extend(_placed_parts(text, unassigned, found))
+        out.extend(sorted(found, key=lambda f: f.number.start))
+    return out
+
+
+_PLACE_PART = re.compile(r"\s+(?:in|at|near)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*,?\s+(?:and\s+)?")
+
+
+def _placed_parts(text: str, numbers: list[NumberPhrase], found: list[Figure]) -> list[Figure]:
+    """'killing 4 in Harwick and 1 in Lowden': a bare number after a figure and its place is another part
+    of the same figure's category."""
+    out: list[Figure] = []
+    for num in sorted(numbers, key=lambda n: n.start):
+        earlier = [f for f in [*found, *out] if f.number.end <= num.start]
+        prev = max(earlier, key=lambda f: f.number.end, default=None)
+        if prev is None or not _PLACE_PART.fullmatch(text, prev.number.end, num.start):
+            continue
+        out.append(dataclasses.replace(prev, number=num, victims=None, toll=False))
     return out
 
 

@@ -104,7 +104,9 @@ def _place_phrase(places: list[Place]) -> str | None:
 
 
 def _figure(figures: list[Figure], cat: CasualtyCategory) -> Figure | None:
-    return next((f for f in figures if f.category is cat and not f.cumulative), None)
+    """The best-supported figure of ``cat`` (the toll), else the first that is not a cumulative count."""
+    toll = next((f for f in figures if f.category is cat and f.toll), None)
+    return toll or next((f for f in figures if f.category is cat and not f.cumulative), None)
 
 
 def _core(an: Analysis, facts: Facts) -> str:

@@ -196,6 +196,8 @@ _SUSPECTED_ADJ = re.compile(
     rf"\b(?:suspected|alleged|apparent|presumed)\s+(?P<x>(?!air\b)[\w'’-]+(?:\s+(?!air\b)[\w'’-]+)??)\s+{_ATTACK}"
 )
 _RANK = {
+    Certainty.CONVICTED: 6,
+    Certainty.CHARGED: 5,
     Certainty.CONFIRMED: 4,
     Certainty.CLAIMED: 3,
     Certainty.DENIED: 2,

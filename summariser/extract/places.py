@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..schema.brief import PlaceKind
 from .gazetteer import ADJECTIVAL, DEMONYMS, country_of
 from .nlp import Analysis, Mention
 
@@ -58,7 +59,6 @@ def _locative(text: str, start: int) -> bool:
     return _LOCATIVE.search(text, max(0, start - 20), start) is not None
 
 
-
 @functools.lru_cache(maxsize=4096)
 def skeleton(name: str) -> str:
     """A spelling-tolerant key: Arabic article and vowels dropped, doubled letters collapsed."""
@@ -88,6 +88,9 @@ class Place:
     country: str | None = None
     region: str | None = None
     is_country: bool = False
+    kind: PlaceKind = PlaceKind.OTHER
+    city: str | None = None  # the city a neighbourhood, street or site is in
+    secondary: bool = False  # a hospital, a street, another incident's place
 
     @property
     def aliases(self) -> list[str]:

@@ -134,6 +134,12 @@ def _casualties(
                         f"figure {x.as_written!r} ({x.category.value}) added from the extractor"
                     )
                     out.append(c)
+        for x in fallback.casualties:  # a model's figures carry no toll marks: take the extractor's
+            key = (x.category, x.count, x.count_min)
+            twin = next((c for c in out if (c.category, c.count, c.count_min) == key), None)
+            if twin is not None:
+                twin.toll = twin.toll or x._toll
+                twin.suspects = twin.suspects or x._suspects
     return out
 
 
@@ -158,8 +164,11 @@ def _locations(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -
                 id=f"l{len(out) + 1}",
                 name=loc.name,
                 aliases=aliases,
+                kind=loc._kind,
+                city=loc._city,
                 region=loc.region,
                 country=loc.country,
+                secondary=loc._secondary,
                 evidence=ev,
             )
         )

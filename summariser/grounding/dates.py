@@ -51,10 +51,15 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
         if year is None and published is None:
             return None
         y = int(year) if year else published.year  # type: ignore[union-attr]
+        if not year and re.search(r"\blast year\b", low):
+            y -= 1
         try:
-            return dt.date(y, month, day)
+            found = dt.date(y, month, day)
         except ValueError:
             return None
+        if not year and published is not None and found > published + dt.timedelta(days=183):
+            found = found.replace(year=found.year - 1)  # "Dec. 30" in a report published in January
+        return found
     if published is None:
         return None
     try:
@@ -66,7 +71,7 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
 def _relative(low: str, published: dt.date) -> dt.date | None:
     if "yesterday" in low or "last night" in low:
         return published - dt.timedelta(days=1)
-    if "today" in low or "this morning" in low or "tonight" in low:
+    if re.search(r"\b(?:today|tonight|overnight|this (?:morning|afternoon|evening)|early morning)\b", low):
         return published
     for i, day_name in enumerate(_WEEKDAYS):
         if re.search(rf"\b{day_name}\b", low):

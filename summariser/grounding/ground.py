@@ -182,6 +182,8 @@ class Grounder:
             as_written=c.as_written,
             victims=c.victims,
             reported_by=reporter,
+            toll=c._toll,
+            suspects=c._suspects,
             evidence=ev,
         )
 

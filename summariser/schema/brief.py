@@ -34,6 +34,7 @@ __all__ = [
     "NextStep",
     "Origin",
     "Perpetrator",
+    "PlaceKind",
     "Position",
     "ProcessKind",
     "Qualifier",
@@ -82,16 +83,37 @@ class _Grounded(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class PlaceKind(str, Enum):
+    """Where a place sits in the hierarchy, or what kind of site it is."""
+
+    NEIGHBOURHOOD = "neighbourhood"
+    CITY = "city"
+    REGION = "region"
+    COUNTRY = "country"
+    SITE = "site"
+    STREET = "street"
+    OTHER = "other"
+
+
 class Location(_Grounded):
     id: str
     name: str
     aliases: list[str] = Field(default_factory=list, description="Other spellings of the same place.")
-    region: str | None = None
+    kind: PlaceKind = Field(
+        default=PlaceKind.OTHER,
+        description="neighbourhood / city / region (state, province) / country, or a site or street.",
+    )
+    city: str | None = Field(default=None, description="The city a neighbourhood, street or site is in.")
+    region: str | None = Field(default=None, description="The admin area (state, province) or region.")
     country: str | None = None
+    secondary: bool = Field(
+        default=False,
+        description="Not where the event happened: a hospital, a street it spread to, another event's place.",
+    )
 
 
 class EventTime(_Grounded):
-    text: str | None = Field(default=None, description="The time as written ('on Tuesday').")
+    text: str | None = Field(default=None, description="The time as written ('late Saturday').")
     date: dt.date | None = Field(
         default=None, description="ISO date, only when the text or the publication date allows it."
     )
@@ -99,6 +121,8 @@ class EventTime(_Grounded):
 
 class Certainty(str, Enum):
     CONFIRMED = "confirmed"
+    CONVICTED = "convicted"
+    CHARGED = "charged"
     CLAIMED = "claimed"
     SUSPECTED = "suspected"
     DENIED = "denied"
@@ -150,6 +174,13 @@ class CasualtyFigure(_Grounded):
     victims: str | None = Field(default=None, description="Who the victims are ('civilians').")
     reported_by: str | None = Field(default=None, description="Who reported the figure ('ABC').")
     reporter_id: str | None = None
+    toll: bool = Field(
+        default=False,
+        description="The event's best-supported figure of its category (the headline and summary use it).",
+    )
+    suspects: bool = Field(
+        default=False, description="The dead or wounded are the suspected attackers, counted apart."
+    )
 
 
 class ActorKind(str, Enum):

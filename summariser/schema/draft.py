@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .brief import ActorKind, CasualtyCategory, Certainty, ProcessKind, Qualifier
+from .brief import ActorKind, CasualtyCategory, Certainty, PlaceKind, ProcessKind, Qualifier
 from .taxonomy import EventType
 
 __all__ = [
@@ -52,6 +52,10 @@ class DraftLocation(DraftItem):
     aliases: list[str] = Field(default_factory=list, description="Other spellings used in the article.")
     region: str | None = None
     country: str | None = None
+    # set by the extractor only (not asked of a model): the place's rank and whether it is secondary
+    _kind: PlaceKind = PrivateAttr(default=PlaceKind.OTHER)
+    _city: str | None = PrivateAttr(default=None)
+    _secondary: bool = PrivateAttr(default=False)
 
 
 class DraftPerpetrator(DraftItem):
@@ -69,6 +73,9 @@ class DraftCasualty(DraftItem):
     as_written: str = Field(description="The figure exactly as written, e.g. 'at least 37'.")
     victims: str | None = None
     reported_by: str | None = Field(default=None, description="Who reported this figure, as written.")
+    # set by the extractor only: the event's best-supported figure of its category; suspects' casualties
+    _toll: bool = PrivateAttr(default=False)
+    _suspects: bool = PrivateAttr(default=False)
 
 
 class DraftActor(DraftItem):

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from summariser.evals import Case, golden_to_brief, load_case, load_cases, score_case
 from summariser.evals.metrics import COUNT_METRICS
@@ -18,6 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "evals" / "cases"
 SAMPLE = CASES / "sample-maaret"
 CASE_IDS = sorted(d.name for d in CASES.iterdir() if (d / "golden.yaml").is_file())
+# the event-core cases score only some fields; the quote tests run on the cases that score quotes
+QUOTED = [
+    i
+    for i in CASE_IDS
+    if "quotes" in (yaml.safe_load((CASES / i / "golden.yaml").read_text()).get("fields") or ["quotes"])
+]
 
 
 @cache
@@ -127,7 +134,7 @@ def _worse(changes: dict[str, tuple[float | None, float | None]]) -> bool:
     )
 
 
-@pytest.mark.parametrize("case_id", [i for i in CASE_IDS if i != "sample-maaret"] + ["sample-maaret"])
+@pytest.mark.parametrize("case_id", [i for i in QUOTED if i != "sample-maaret"] + ["sample-maaret"])
 def test_wrong_speaker_only_lowers_speaker_accuracy(case_id: str, shared_dir: Path) -> None:
     c = _cases()[case_id]
     brief = golden_to_brief(c)
@@ -153,10 +160,11 @@ def test_dropped_figure_only_lowers_casualty_scores(case_id: str, shared_dir: Pa
     brief.casualties.pop(0)
     changes = _changed(c, brief)
     assert {"casualties.recall", "casualties.missing"} <= set(changes)
-    assert {k.split(".")[0] for k in changes} == {"casualties"} and _worse(changes)
+    # the toll reads the same figures: it may move with them, nothing else may
+    assert {k.split(".")[0] for k in changes} <= {"casualties", "toll"} and _worse(changes)
 
 
-@pytest.mark.parametrize("case_id", CASE_IDS)
+@pytest.mark.parametrize("case_id", QUOTED)
 def test_invented_quote_only_lowers_quote_precision_and_grounding(case_id: str, shared_dir: Path) -> None:
     c = _cases()[case_id]
     brief = golden_to_brief(c)

@@ -220,3 +220,66 @@ def test_shared_wikievents_dev(shared_dir: Path) -> None:
     assert 15 <= len(typed) < 20  # documents without a mappable event do not score event_type
     assert all(set(c.recall_only) == {"locations", "perpetrators", "actors"} for c in cases.values())
     _perfect(list(cases.values()))
+
+
+def _gva(tmp_path: Path) -> Path:
+    records = [
+        {
+            "id": "gva1-a",
+            "text": "Two hurt in Dale shooting\n\nDALE, Ore. — Two men were shot on Friday night.",
+            "published": "2016-05-07",
+            "gold": {
+                "killed": 0,
+                "injured": 2,
+                "location": {"city": "Dale", "state": "Oregon", "country": "United States"},
+                "date": "2016-05-06",
+                "attackers": [],
+            },
+        },
+        {
+            "id": "gva2-b",
+            "text": "Man charged\n\nOtis Brand, 30, was charged with murder in the killing of a clerk.",
+            "published": "2016-05-08",
+            "gold": {
+                "killed": 1,
+                "injured": None,
+                "location": {"city": "Corby", "state": "Oregon", "country": "United States"},
+                "date": "2016-05-01",
+                "attackers": ["Otis Brand"],
+            },
+        },
+    ]
+    path = tmp_path / "gva.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_gva_cases_score_toll_city_date_and_named_attackers(tmp_path: Path) -> None:
+    cases = {c.id: c for c in load_cases(f"gva:{_gva(tmp_path)}")}
+    first, second = cases["gva1-a"], cases["gva2-b"]
+    assert first.origin == "gva" and str(first.published) == "2016-05-07"
+    assert (first.golden.toll.killed, first.golden.toll.injured) == (0, 2)
+    assert [x.name for x in first.golden.locations] == ["Dale"]
+    assert str(first.golden.time.date) == "2016-05-06"
+    assert "perpetrators" not in first.fields  # no named attacker: nothing to recall
+    assert second.golden.toll.injured is None  # not stated: not scored
+    assert [p.name for p in second.golden.perpetrators] == ["Otis Brand"]
+    assert set(second.recall_only) == {"locations", "perpetrators"}
+    _perfect(list(cases.values()))
+
+
+def test_gva_importer_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(EvalError, match="GVA file not found"):
+        load_cases(f"gva:{tmp_path / 'missing.jsonl'}")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    with pytest.raises(EvalError, match=r"bad.jsonl:1: not a GVA record"):
+        load_cases(f"gva:{bad}")
+
+
+def test_shared_gva_dev(shared_dir: Path) -> None:
+    cases = load_cases(f"gva:{shared_dir / 'data' / 'gva' / 'dev.jsonl'}")
+    assert len(cases) == 300
+    assert all(c.golden.toll.killed is not None and c.golden.time.date for c in cases)
+    assert sum("perpetrators" in c.fields for c in cases) == 92
+    _perfect(cases)

@@ -22,12 +22,15 @@ from summariser.evals.metrics import (
 )
 from summariser.schema.brief import (
     Alignment,
+    CasualtyCategory,
+    CasualtyFigure,
     Certainty,
     DiplomaticContext,
     DiplomaticProcess,
     Discrepancy,
     DiscrepancyValue,
     Event,
+    EventTime,
     Evidence,
     Location,
     NextStep,
@@ -220,7 +223,7 @@ def test_event_type_time_and_perpetrator_certainty() -> None:
     assert p.scores["perpetrators.f1"] == 1.0 and p.scores["perpetrators.certainty_accuracy"] == 0.0
     assert p.labels["perpetrators.certainty"] == [("suspected", "confirmed")]
     t = TimeEvaluator().evaluate(c, b).scores
-    assert t == {"time.date_accuracy": 0.0, "time.text_accuracy": 0.0}
+    assert t == {"time.date_accuracy": 0.0, "time.date_within_1d": 0.0, "time.text_accuracy": 0.0}
 
 
 def test_discrepancies_match_field_and_values() -> None:
@@ -316,6 +319,72 @@ def test_grounding_reproduce_and_ungrounded_items() -> None:
     assert s["grounding.ungrounded"] == 2.0
     assert s["grounding.grounded_rate"] == 3 / 5
     assert GroundingEvaluator().evaluate(c, brief()).scores["grounding.reproduce"] is None
+
+
+def _toll_figure(category: str, count: int, **marks: bool) -> CasualtyFigure:
+    f = figure(category, count)
+    f.toll = marks.get("toll", False)
+    f.suspects = marks.get("suspects", False)
+    return f
+
+
+def test_toll_reads_the_marked_figures_and_the_suspects_apart() -> None:
+    from summariser.evals.metrics import TollEvaluator, brief_toll
+
+    b = brief(
+        casualties=[
+            _toll_figure("killed", 2, toll=True),
+            _toll_figure("killed", 7),  # another figure: not the toll
+            _toll_figure("killed", 1, suspects=True),
+            _toll_figure("injured", 3, toll=True),
+            _toll_figure("injured", 1, toll=True),  # a second part of the same event
+        ]
+    )
+    assert brief_toll(b, CasualtyCategory.KILLED) == 3 and brief_toll(b, CasualtyCategory.INJURED) == 4
+    c = case({"toll": {"killed": 3, "injured": 5}}, fields=["toll"])
+    assert TollEvaluator().evaluate(c, b).scores == {
+        "toll.killed_accuracy": 1.0,
+        "toll.injured_accuracy": 0.0,
+    }
+    unscored = case({"toll": {"killed": 0}}, fields=["toll"])
+    assert TollEvaluator().evaluate(unscored, brief()).scores == {"toll.killed_accuracy": 1.0}  # no figure: 0
+
+
+def test_toll_with_the_suspect_inside_does_not_add_him_again() -> None:
+    from summariser.evals.metrics import brief_toll
+
+    inside = _toll_figure("killed", 4, toll=True)
+    inside.victims = "people, including the suspect"
+    b = brief(casualties=[inside, _toll_figure("killed", 1, suspects=True)])
+    assert brief_toll(b, CasualtyCategory.KILLED) == 4
+
+
+def test_date_within_one_day() -> None:
+    import datetime as dt
+
+    c = case({"time": {"date": "2023-03-03"}}, fields=["time"])
+    for day, exact, near in ((3, 1.0, 1.0), (2, 0.0, 1.0), (5, 0.0, 0.0)):
+        when = EventTime(date=dt.date(2023, 3, day))
+        b = brief(event=Event(type=EventType.EXPLOSIONS, description="d", time=when))
+        assert TimeEvaluator().evaluate(c, b).scores == {
+            "time.date_accuracy": exact,
+            "time.date_within_1d": near,
+        }
+
+
+def test_secondary_places_the_key_does_not_list_cost_no_precision() -> None:
+    c = case({"locations": [{"name": "Dale"}, {"name": "Elm Street"}]}, fields=["locations"])
+    places = [
+        Location(id="l1", name="Dale"),
+        Location(id="l2", name="Elm Street", secondary=True),
+        Location(id="l3", name="Mercy Hospital", secondary=True),
+        Location(id="l4", name="Corby"),
+    ]
+    b = brief(event=Event(type=EventType.EXPLOSIONS, description="d", locations=places))
+    s = LocationsEvaluator().evaluate(c, b).scores
+    assert s["locations.recall"] == 1.0
+    # claimed: Dale and Elm Street (right), Corby (wrong); the unlisted hospital is no claim
+    assert s["locations.precision"] == 2 / 3
 
 
 def test_recall_without_gold_items_is_left_out_of_the_mean_and_counted() -> None:

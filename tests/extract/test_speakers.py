@@ -150,7 +150,7 @@ def test_next_sentence_attributes_only_when_it_opens_with_the_attribution() -> N
 def test_undecided_speaker_gets_names_from_its_sentence_as_candidates() -> None:
     text = (
         "Anna Berg spoke first at the rally.\n\n"
-        "Later Tomas Lind thanked the volunteers and welcomed the mayor, \"my oldest friend.\""
+        'Later Tomas Lind thanked the volunteers and welcomed the mayor, "my oldest friend."'
     )
     (q,) = _quotes(text)
     assert not q.speaker_decided

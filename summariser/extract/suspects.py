@@ -1,0 +1,284 @@
+"""Named suspects in crime reports: people identified, arrested, charged or convicted, and the attacker the
+report names ("police identified the suspect as X", "X, 23, was charged with murder", "the gunman, X,"),
+each with how certain the report is (suspected / charged / convicted, or confirmed when the report states
+the act plainly) and who says so ("police", "prosecutors"). Unnamed attackers are kept as described ("a
+gunman", "two men in a car") when the report names none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema.brief import ActorKind, Certainty
+from .actors import ActorIndex
+from .nlp import Analysis
+from .perpetrators import Perp
+
+__all__ = ["RANK", "find_suspects", "merge_perpetrators"]
+
+RANK = {
+    Certainty.CONVICTED: 6,
+    Certainty.CHARGED: 5,
+    Certainty.CONFIRMED: 4,
+    Certainty.CLAIMED: 3,
+    Certainty.DENIED: 2,
+    Certainty.SUSPECTED: 1,
+    Certainty.UNKNOWN: 0,
+}
+_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|Mc[A-Z][a-z]+)"
+_NAME_BODY = (
+    rf"(?:{_WORD}|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-Z]\b|{_WORD}|de|del|la|van|von|[“\"][A-Z][a-z]+[”\"])){{0,3}}"
+    r"(?:\s+(?:Jr\.|Sr\.|II|III|IV))?"
+)
+_NAME = rf"(?P<name>{_NAME_BODY})"
+_AGE = r"(?:\d{1,2}-year-old\s+)?"
+_AFTER_NAME = (
+    r"(?:\s*\([^)]{1,30}\))?(?:,\s*(?:\d{1,3}|\w+\s+\d{1,3}),?)?"
+    r"(?:\s+(?:of|from)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?,?"
+)
+_ROLE = r"(?:suspected\s+|alleged\s+|accused\s+)?(?:suspect|shooter|gunman|killer|attacker|assailant|gunmen)"
+_VERB_CERTAINTY = [
+    (r"convicted|sentenced|found guilty|pleaded guilty|pled guilty|guilty", Certainty.CONVICTED),
+    (
+        r"charged|charges?|indicted|indictment|arraign\w*|counts? of|accused|facing|faces|booked on|held on|"
+        r"being held|held without|"
+        r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed",
+        Certainty.CHARGED,
+    ),
+    (
+        r"arrested|booked|taken into custody|in custody|detained|apprehended|surrendered"
+        r"|turned (?:him|her)self in"
+        r"|identified as|named as|wanted|sought|being sought|a suspect|the suspect|a person of interest",
+        Certainty.SUSPECTED,
+    ),
+]
+_PASSIVE = re.compile(
+    _NAME
+    + _AFTER_NAME
+    + r"\s+(?:(?:was|has been|had been|is|were|have been|remains?)\s+)?(?:later\s+|also\s+|now\s+)?"
+    r"(?P<verb>convicted|sentenced|found guilty|pleaded guilty|pled guilty|charged|indicted|arraigned|"
+    r"accused|"
+    r"facing|faces|arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|"
+    r"turned (?:him|her)self in|identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
+    r"wanted|being sought|a suspect|the suspect|a person of interest|being held|held on|held without|"
+    r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed)\b"
+)
+_ACTIVE = re.compile(
+    r"\b(?P<verb>arrested|charged|indicted|convicted|sentenced|booked|detained|apprehended|the arrest of|"
+    r"identified (?:the )?"
+    + _ROLE
+    + r"s? as|named (?:the )?"
+    + _ROLE
+    + r"s? as|"
+    + _ROLE
+    + r"s?,?\s+(?:(?:has|had)\s+been\s+|was\s+|is\s+)?(?:later\s+)?identified\s+(?:\w+\s+){0,5}?as|"
+    r"(?:possible\s+|other\s+)?" + _ROLE + r"\s+(?:is|was)|finds|found)\s+" + _AGE + _NAME
+)
+_IDENTIFIED_AS_SUSPECT = re.compile(
+    r"\bidentified\s+" + _NAME + _AFTER_NAME + r"\s+as\s+(?:the|a)\s+(?:possible\s+)?" + _ROLE
+)
+_AND_NAME = re.compile(r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+" + _AGE + _NAME)
+_NAME_AND = re.compile(_NAME + r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+$")
+_APPOSITION = re.compile(
+    r"\b(?:the|a|an|alleged|suspected)\s+" + _ROLE + r"s?(?:,\s*|\s+)(?:identified as\s+)?" + _AGE + _NAME
+)
+_ACTOR_VERB = re.compile(
+    _NAME + _AFTER_NAME + r"\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
+    r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots))\b"
+)
+_HEDGED = re.compile(
+    r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
+)
+_SAYER = re.compile(
+    r"\b(?:according to|said|say|says|told)\s+"
+    r"(?P<who>(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,4}?(?:police|[Pp]olice|"
+    r"authorities|prosecutors|officials|deputies|investigators|detectives|Sheriff's Office|sheriff|"
+    r"District Attorney|State Police|[A-Z]\w*PD))\b"
+    r"|\b(?P<who2>(?:[A-Z][\w'’]*\s+){0,4}?(?:[Pp]olice|[Aa]uthorities|[Pp]rosecutors|[Oo]fficials|[Dd]eputies|"
+    r"[Ii]nvestigators|[Dd]etectives|Sheriff's Office))\s+(?:said|say|says|believe|allege|identified|"
+    r"arrested|charged|named)\b"
+)
+_NOT_NAME = re.compile(
+    r"\b(?:Police|County|Sheriff|Department|Office|Court|Street|Avenue|Road|City|State|Police|University|"
+    r"Hospital|News|Officer|Deputy|Chief|Detective|Sgt|Lt|Capt|Judge|Attorney|Prosecutor|Mayor|Governor|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Associated|Press|Reuters|Facebook|Twitter)\b"
+)
+_UNNAMED = re.compile(
+    r"\b(?P<name>(?:a|an|two|three|four|several)\s+(?:lone\s+|masked\s+|unknown\s+|unidentified\s+)?"
+    r"(?:gunm[ae]n|shooters?|assailants?|attackers?|men|suspects?|robbers?|teens?)"
+    r"(?:\s+in\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:car|vehicle|SUV|sedan|truck|van))?)\s+"
+    r"(?:who\s+)?(?:opened fire|shot|fired|killed|approached|walked up|pulled up|drove up|got out)\b",
+    re.IGNORECASE,
+)
+
+
+def _certainty(verb: str) -> Certainty:
+    low = verb.lower()
+    for pattern, certainty in _VERB_CERTAINTY:
+        if re.match(pattern, low):
+            return certainty
+    return Certainty.SUSPECTED
+
+
+def _sayer(an: Analysis, pos: int) -> str | None:
+    s, e = an.sentence_at(pos)
+    m = _SAYER.search(an.text, s, e)
+    if m is None:
+        return None
+    return (m.group("who") or m.group("who2")).strip()
+
+
+def _person(an: Analysis, actors: ActorIndex, s: int, e: int) -> str | None:
+    """The person's fullest name when ``text[s:e]`` names a person, else None (a lone surname only when
+    the article names that person in full)."""
+    name = an.text[s:e]
+    if _NOT_NAME.search(name) or an.in_quote(s):
+        return None
+    actor = actors.find(name)
+    if actor is not None:
+        full = actor.name if actor.kind in (ActorKind.PERSON, ActorKind.OTHER) else None
+        return full if full and len(full.split()) >= 2 else None
+    if len(name.split()) < 2:
+        return None
+    spacy_person = any(m.label == "PERSON" and m.start < e and s < m.end for m in an.mentions)
+    return name if spacy_person or len(name.split()) >= 2 else None
+
+
+_PROCESS = re.compile(
+    r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|guilty|"
+    r"booked|jail|jailed|warrant|wanted|manhunt|surrendered|person of interest|shooter|gunman|allegedly|"
+    r"confessed|counts? of|arraign\w*)\b"
+)
+_OFFICIAL_BEFORE = re.compile(
+    r"(?:Sheriff|Chief|Officer|Detective|Det\.|Sgt\.|Lt\.|Capt\.|Cpl\.|Col\.|Gen\.|Maj\.|Judge|Attorney|Prosecutor|"
+    r"[Ss]pokes(?:man|woman|person)|Mayor|Gov\.|Governor|Dr\.|[Ll]awyer|[Aa]ttorney|[Dd]efense|Coroner|"
+    r"Deputy|Trooper|Commissioner|Superintendent|Rev\.|Pastor|Sen\.|Rep\.|reporter|[Vv]ictims?|"
+    r"[Vv]ictim's|(?:[Bb]rother|[Ss]ister|[Mm]other|[Ff]ather|[Ss]on|[Dd]aughter|[Ww]ife|[Hh]usband|"
+    r"[Ff]riend|[Nn]eighbou?r|[Cc]ousin|[Uu]ncle|[Aa]unt|[Gg]irlfriend|[Bb]oyfriend),?)\s+$"
+)
+_OFFICIAL_AFTER = re.compile(
+    r"^,?\s+(?:a|an|the)?\s*(?:[\w-]+\s+){0,3}?(?:spokes\w+|officer|detective|sheriff|chief|attorney|"
+    r"prosecutor|lawyer|judge|coroner|investigator|neighbou?r|witness|relative|friend|victim)\b",
+    re.IGNORECASE,
+)
+_VICTIM_NEAR = re.compile(
+    r"^(?:,\s*\d{1,3},?)?\s+(?:(?:was|were|had been|has been)\s+)?(?:\w+\s+)?(?:killed|shot|died|dead|"
+    r"wounded|injured|hurt|pronounced|found|hospitali[sz]ed|hit|struck)\b",
+    re.IGNORECASE,
+)
+_VICTIM_BEFORE = re.compile(
+    r"(?:killing|killed|shot|shooting|murder|death|deaths|slaying|victims?|wounding|injuring|of)\s+"
+    r"(?:of\s+)?(?:\d{1,2}-year-old\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int, int], Certainty]]:
+    """A person named within a few words of an arrest, charge, conviction or 'suspect' in one sentence,
+    who is not an official, a relative or witness, or a victim."""
+    text = an.text
+    out: list[tuple[str, tuple[int, int], Certainty]] = []
+    for m in an.mentions:
+        if m.label != "PERSON" or an.in_quote(m.start):
+            continue
+        s, e = m.start, m.end
+        if _OFFICIAL_BEFORE.search(text, max(0, s - 30), s) or _OFFICIAL_AFTER.match(text[e : e + 60]):
+            continue
+        if _VICTIM_NEAR.match(text[e : e + 50]) or _VICTIM_BEFORE.search(text, max(0, s - 30), s):
+            continue
+        ss, se = an.sentence_at(s)
+        window_start = max(ss, text.rfind(" ", 0, max(ss, s - 70)))
+        keys = [k for k in _PROCESS.finditer(text, window_start, min(se, e + 80))]
+        if not keys:
+            continue
+        name = _person(an, actors, s, e)
+        if name is None:
+            continue
+        nearest = min(keys, key=lambda k: abs(k.start() - s))
+        out.append((name, (s, e), _certainty(nearest.group())))
+    return out
+
+
+def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
+    """Named suspects (and, when none is named, the attacker as described)."""
+    text = an.text
+    found: dict[str, Perp] = {}
+
+    def add(name: str, span: tuple[int, int], certainty: Certainty, by: str | None) -> None:
+        key = name.lower()
+        perp = found.get(key) or next((p for k, p in found.items() if key in k or k in key), None)
+        if perp is None:
+            perp = found[key] = Perp(name, certainty, [])
+        if len(name) > len(perp.name) and perp.name.lower() in name.lower():
+            perp.name = name
+        if span not in perp.spans:
+            perp.spans.append(span)
+        if RANK[certainty] > RANK[perp.certainty]:
+            perp.certainty = certainty
+        if by and by not in perp.attributed_by:
+            perp.attributed_by.append(by)
+
+    for rx in (_PASSIVE, _ACTIVE, _APPOSITION, _IDENTIFIED_AS_SUSPECT):
+        for m in rx.finditer(text):
+            s, e = m.start("name"), m.end("name")
+            if (
+                rx is _ACTIVE
+                and m.group("verb") in ("finds", "found")
+                and not re.match(r"\s+guilty", text[e:])
+            ):
+                continue
+            name = _person(an, actors, s, e)
+            if name is None:
+                continue
+            verb = m.groupdict().get("verb") or "suspect"
+            certainty = (
+                Certainty.SUSPECTED if rx in (_APPOSITION, _IDENTIFIED_AS_SUSPECT) else _certainty(verb)
+            )
+            if verb in ("finds", "found"):
+                certainty = Certainty.CONVICTED
+            by = _sayer(an, s)
+            add(name, (s, e), certainty, by)
+            # "X, 32, and Y, 39, were charged": the others of the list
+            joined = [_AND_NAME.match(text, e)] if rx is not _PASSIVE else []
+            before = _NAME_AND.search(text, max(0, s - 60), s) if rx is _PASSIVE else None
+            for j in [*joined, before]:
+                if j is not None and (other := _person(an, actors, j.start("name"), j.end("name"))):
+                    add(other, (j.start("name"), j.end("name")), certainty, by)
+    for m in _ACTOR_VERB.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        name = _person(an, actors, s, e)
+        if name is None:
+            continue
+        ss, se = an.sentence_at(s)
+        hedged = bool(m.group("hedge") and "allegedly" in m.group("hedge")) or bool(
+            _HEDGED.search(text, ss, se)
+        )
+        add(name, (s, e), Certainty.SUSPECTED if hedged else Certainty.CONFIRMED, _sayer(an, s))
+    for name, span, certainty in _near_process(an, actors):
+        add(name, span, certainty, _sayer(an, span[0]))
+    if not found:
+        unnamed = _UNNAMED.search(text)
+        if unnamed is not None and not an.in_quote(unnamed.start()):
+            span = (unnamed.start("name"), unnamed.end("name"))
+            add(unnamed.group("name"), span, Certainty.CONFIRMED, _sayer(an, unnamed.start()))
+    return sorted(found.values(), key=lambda p: min(p.spans))
+
+
+def merge_perpetrators(first: list[Perp], more: list[Perp]) -> list[Perp]:
+    """``first`` with ``more`` added; one entry per name (a surname alone joins the full name), keeping the
+    strongest certainty and every attributor."""
+    out = list(first)
+    for p in more:
+        low = p.name.lower()
+        twin = next((q for q in out if low in q.name.lower() or q.name.lower() in low), None)
+        if twin is None:
+            out.append(p)
+            continue
+        if len(p.name) > len(twin.name):
+            twin.name = p.name
+        twin.spans = sorted(set(twin.spans) | set(p.spans))
+        if RANK[p.certainty] > RANK[twin.certainty]:
+            twin.certainty = p.certainty
+        twin.attributed_by += [b for b in p.attributed_by if b not in twin.attributed_by]
+    return sorted(out, key=lambda q: min(q.spans))

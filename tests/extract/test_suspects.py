@@ -1,0 +1,68 @@
+"""Named and unnamed attackers with certainty and who says so. Every sentence is written for the tests."""
+
+from __future__ import annotations
+
+from summariser.extract import extract
+from summariser.schema.brief import Certainty
+from summariser.schema.draft import DraftPerpetrator
+
+
+def _perps(text: str) -> dict[str, DraftPerpetrator]:
+    return {p.name: p for p in extract(text).perpetrators}
+
+
+def test_police_identified_the_suspect_as() -> None:
+    perps = _perps("A man was shot on Main Street. Police identified the suspect as Darnell Whitcomb, 24.")
+    assert perps["Darnell Whitcomb"].certainty is Certainty.SUSPECTED
+
+
+def test_charged_with_murder() -> None:
+    p = _perps("Ronan Vasquez, 31, was charged with murder on Tuesday, prosecutors said.")["Ronan Vasquez"]
+    assert p.certainty is Certainty.CHARGED
+    assert p.attributed_by == ["prosecutors"]
+
+
+def test_the_gunman_named_in_apposition() -> None:
+    perps = _perps("The gunman, Tobias Merrin, fled in a grey sedan after the shooting at the diner.")
+    assert perps["Tobias Merrin"].certainty is Certainty.SUSPECTED
+
+
+def test_convicted_and_found_guilty() -> None:
+    assert _perps("Jury finds Calvin Ostrow guilty in tavern shooting")["Calvin Ostrow"].certainty is (
+        Certainty.CONVICTED
+    )
+    perps = _perps("Mara Lindqvist was sentenced to 30 years for the killing of her neighbour.")
+    assert perps["Mara Lindqvist"].certainty is Certainty.CONVICTED
+
+
+def test_arrested_names_and_a_list_of_the_charged() -> None:
+    perps = _perps("Jonah Pell, 19, and Curtis Amberly, 22, were charged with assault after the fight.")
+    assert {"Jonah Pell", "Curtis Amberly"} <= set(perps)
+
+
+def test_surname_later_joins_the_full_name() -> None:
+    text = "Deputies arrested Harlan Treadwell on Friday. Treadwell was charged with two counts of murder."
+    p = _perps(text)["Harlan Treadwell"]
+    assert p.certainty is Certainty.CHARGED
+
+
+def test_victims_and_officials_are_not_suspects() -> None:
+    text = (
+        "Sheriff Dana Kolb said Ellis Grange was shot and killed outside his home. "
+        "A suspect was arrested later on Friday."
+    )
+    perps = _perps(text)
+    assert "Dana Kolb" not in perps and "Ellis Grange" not in perps
+
+
+def test_unnamed_attacker_as_described() -> None:
+    perps = _perps("Two men in a car opened fire on a group standing outside a store, police said.")
+    assert "Two men in a car" in perps
+
+
+def test_plain_statement_of_the_act_is_confirmed_and_a_hedge_is_suspected() -> None:
+    assert _perps("Corbin Hale shot his brother during an argument.")["Corbin Hale"].certainty is (
+        Certainty.CONFIRMED
+    )
+    hedged = _perps("Corbin Hale allegedly shot his brother during an argument.")["Corbin Hale"]
+    assert hedged.certainty is Certainty.SUSPECTED
