@@ -21,6 +21,7 @@ __all__ = [
     "InputError",
     "InternalError",
     "ModelError",
+    "OutputError",
     "Settings",
     "Summariser",
     "SummariserError",
@@ -53,6 +54,7 @@ from .errors import (  # noqa: E402
     InputError,
     InternalError,
     ModelError,
+    OutputError,
     SummariserError,
 )
 

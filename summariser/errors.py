@@ -14,6 +14,7 @@ __all__ = [
     "InputError",
     "InternalError",
     "ModelError",
+    "OutputError",
     "SummariserError",
 ]
 
@@ -46,6 +47,13 @@ class ConfigError(SummariserError):
 
 class ModelError(ConfigError):
     """The model named cannot be loaded (unknown engine, missing GGUF file)."""
+
+
+class OutputError(ConfigError):
+    """A brief, run file or log line cannot be written: disk full, folder read-only or gone.
+
+    Nothing half-written is left behind; the run stops, and running it again resumes where it stopped.
+    """
 
 
 class EndpointError(SummariserError):

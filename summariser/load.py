@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from .errors import InputError
 
-__all__ = ["MAX_BYTES", "Article", "article_from_text", "load_article"]
+__all__ = ["MAX_BYTES", "Article", "article_from_text", "load_article", "parse_published"]
 
 MAX_BYTES = 2_000_000  # ~300k words; longer inputs are refused with this number in the message
 _HTML_HINT = re.compile(r"<(html|body|p|div|article|br|span|head)\b[^>]*>", re.I)
@@ -110,6 +110,64 @@ class _TextOfHTML(HTMLParser):
         return re.sub(r"\n{2,}", "\n", "\n".join(ln for ln in lines if ln)).strip()
 
 
+def parse_published(value: object, where: str = "published") -> dt.date | None:
+    """A publication date from an ISO string (``2016-02-17``, or a timestamp such as
+    ``2016-02-17T08:30:00+01:00``: its calendar date as written), a ``date`` or a ``datetime``; ``None`` or
+    ``""`` for none. Anything else is an ``InputError``: a date that is silently ignored is worse."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        raw = value.strip()
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+        except ValueError:
+            pass
+        raise InputError(f"{where} {value!r} is not a date", hint="write it as YYYY-MM-DD")
+    raise InputError(
+        f"{where}: expected a date (YYYY-MM-DD, datetime.date or datetime.datetime), "
+        f"got {type(value).__name__} {value!r}",
+        hint="pass the date as an ISO string such as 2016-02-17",
+    )
+
+
+def _too_large(name: str, size: str, max_bytes: int, hint: str) -> InputError:
+    return InputError(f"{name}: larger than {max_bytes:,} bytes{size}", hint=hint)
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: nearly every other byte is zero, on one side only."""
+    sample = data[:4096]
+    if len(sample) < 16:
+        return False
+    half = len(sample) // 2
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    return (odd > 0.3 and even < 0.05) or (even > 0.3 and odd < 0.05)
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    stdin = sys.stdin
+    closed = InputError("<stdin>: standard input is closed", hint="pipe the article in, or name a file")
+    if stdin is None or getattr(stdin, "closed", False):
+        raise closed
+    try:
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is not None:
+            data: bytes = buffer.read(max_bytes + 1)
+            return data
+        return str(stdin.read(max_bytes + 1)).encode("utf-8")
+    except (ValueError, OSError):  # a closed or unreadable descriptor
+        raise closed from None
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data[:65536]:
         return True
@@ -137,10 +195,22 @@ def _english_share(text: str) -> float:
     return sum(w in _STOPWORDS for w in words) / len(words)
 
 
-def article_from_text(text: str, *, name: str = "<text>", published: dt.date | None = None) -> Article:
-    """Check a text the caller already holds (the library path)."""
+def article_from_text(
+    text: str, *, name: str = "<text>", published: object | None = None, max_bytes: int = MAX_BYTES
+) -> Article:
+    """Check a text the caller already holds (the library path). ``published``: see ``parse_published``."""
     if not isinstance(text, str):
         raise InputError(f"{name}: expected text (str), got {type(text).__name__}")
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+    ):
+        raise _too_large(name, " (UTF-8)", max_bytes, "split the article into parts and brief each")
+    published = parse_published(published)
+    if "\x00" in text:
+        raise InputError(
+            f"{name}: contains a NUL character (at character {text.index(chr(0)):,}): binary or corrupt",
+            hint="give the article as plain UTF-8 text",
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     warnings: list[str] = []
@@ -167,7 +237,7 @@ def load_article(
     """Read a file (or ``-`` for standard input) and check it. Raises ``InputError`` with a fix."""
     name = str(source)
     if name == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        data = _read_stdin(max_bytes)
         name = "<stdin>"
     else:
         path = Path(source)
@@ -181,13 +251,11 @@ def load_article(
         except OSError as exc:
             raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
     if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: larger than {max_bytes:,} bytes", hint="split the file, or raise --max-bytes"
-        )
+        raise _too_large(name, "", max_bytes, "split the file, or raise --max-bytes")
     if not data.strip():
         raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
         raise InputError(f"{name}: is UTF-16, not UTF-8", hint="convert it: iconv -f UTF-16 -t UTF-8")
     if _looks_binary(data):
         raise InputError(f"{name}: looks like a binary file, not text", hint="give a UTF-8 text or HTML file")
-    return article_from_text(_decode(data, name), name=name, published=published)
+    return article_from_text(_decode(data, name), name=name, published=published, max_bytes=max_bytes)

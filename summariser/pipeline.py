@@ -90,12 +90,12 @@ class Summariser:
 
     # -- public ------------------------------------------------------------------------------------
     def summarise(
-        self, text: str, *, published: dt.date | None = None, name: str = "<text>"
+        self, text: str, *, published: dt.date | str | None = None, name: str = "<text>"
     ) -> IncidentBrief:
         return self.brief(article_from_text(text, name=name, published=published))
 
     async def asummarise(
-        self, text: str, *, published: dt.date | None = None, name: str = "<text>"
+        self, text: str, *, published: dt.date | str | None = None, name: str = "<text>"
     ) -> IncidentBrief:
         return await self.abrief(article_from_text(text, name=name, published=published))
 
@@ -259,7 +259,11 @@ def _check_evidence(brief: IncidentBrief, text: str) -> None:
 
 
 def summarise(
-    text: str, *, published: dt.date | None = None, model: str | None = None, settings: Settings | None = None
+    text: str,
+    *,
+    published: dt.date | str | None = None,
+    model: str | None = None,
+    settings: Settings | None = None,
 ) -> IncidentBrief:
     """Brief one article. For many articles, keep a ``Summariser`` (the model stays loaded)."""
     with Summariser(settings, model=model) as s:
@@ -267,7 +271,11 @@ def summarise(
 
 
 async def asummarise(
-    text: str, *, published: dt.date | None = None, model: str | None = None, settings: Settings | None = None
+    text: str,
+    *,
+    published: dt.date | str | None = None,
+    model: str | None = None,
+    settings: Settings | None = None,
 ) -> IncidentBrief:
     s = Summariser(settings, model=model)
     try:

@@ -6,6 +6,7 @@ Precedence: explicit arguments (CLI flags, ``Settings(...)``) > environment > de
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,15 @@ from pathlib import Path
 
 from .errors import ConfigError, ModelError
 
-__all__ = ["ENV_VARS", "STRUCTURED_MODES", "ModelSpec", "Settings", "parse_model"]
+__all__ = [
+    "ENV_VARS",
+    "STRUCTURED_MODES",
+    "ModelSpec",
+    "Settings",
+    "check_base_url",
+    "is_local_url",
+    "parse_model",
+]
 
 ENV_VARS = {
     "model": "SUMMARISER_MODEL",
@@ -134,6 +143,53 @@ def _flag(env: Mapping[str, str], key: str) -> bool | None:
     raise ConfigError(f"{key}={raw!r} is not a yes/no value", hint=f"set {key} to 1 or 0, or leave it unset")
 
 
+def check_base_url(url: str) -> str:
+    """``url`` if it can be an OpenAI-compatible endpoint (http or https, a host, a valid port), else a
+    ``ConfigError`` now — not five retries of a request that can never be sent."""
+    from urllib.parse import urlsplit
+
+    problem = None
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif any(c.isspace() for c in url.strip()):
+            problem = "it contains a space"
+    if problem:
+        raise ConfigError(
+            f"base URL {url!r} is not usable: {problem}",
+            hint=f"e.g. --base-url http://localhost:11434/v1 (or set {ENV_VARS['base_url']})",
+        )
+    return url.strip()
+
+
+def is_local_url(url: str) -> bool:
+    """Whether ``url`` points at this machine or a private network (a server of one's own, no key needed):
+    loopback, private and link-local addresses, ``localhost``, ``*.local``/``.internal``/``.lan`` and
+    single-label host names such as ``ollama``."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host
+    return ip.is_loopback or ip.is_private or ip.is_link_local
+
+
 def _default_cache_dir() -> Path:
     import platformdirs
 
@@ -161,6 +217,7 @@ class Settings:
     # default timeout); None: decided from the URL (loopback/private addresses)
     local_endpoint: bool | None = None
     trust_dir: Path | None = None  # trust profiles written by `summariser calibrate`
+    api_token: str | None = field(default=None, repr=False)  # `summariser serve`: required bearer token
 
     def __post_init__(self) -> None:
         mode = self.structured_mode.strip().lower()
@@ -177,7 +234,20 @@ class Settings:
             raise ConfigError(
                 f"timeout must be positive, not {self.timeout}", hint=f"set {ENV_VARS['timeout']}"
             )
-    api_token: str | None = field(default=None, repr=False)  # `summariser serve`: required bearer token
+        if self.base_url is not None:  # "" (an empty variable or flag) is no base URL
+            object.__setattr__(
+                self, "base_url", check_base_url(self.base_url) if self.base_url.strip() else None
+            )
+        for name, value, least in (
+            ("n_ctx", self.n_ctx, 1),
+            ("n_threads", self.n_threads, 1),
+            ("max_retries", self.max_retries, 0),
+        ):
+            if value is not None and value < least:
+                raise ConfigError(
+                    f"{ENV_VARS[name]}={value} is out of range (at least {least})",
+                    hint=f"set {ENV_VARS[name]} to a whole number of {least} or more, or leave it unset",
+                )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -253,9 +323,11 @@ class Settings:
     def require_api_key(self) -> str:
         if self.api_key:
             return self.api_key
-        if self.base_url and not self.base_url.startswith("https://api.openai.com"):
-            return "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) ignore it
+        if self.base_url and is_local_url(self.base_url):
+            return "not-needed"  # a server of one's own (Ollama, vLLM, llama.cpp) ignores it
+        where = self.base_url or "the OpenAI endpoint"
         raise ConfigError(
-            "no API key for the OpenAI endpoint",
-            hint=f"set {ENV_VARS['api_key']}, or point {ENV_VARS['base_url']} / --base-url at a local server",
+            f"no API key for {where}",
+            hint=f"set {ENV_VARS['api_key']} (only servers on this machine or a private network need none), "
+            f"or point {ENV_VARS['base_url']} / --base-url at a local server",
         )

@@ -218,6 +218,9 @@ class FaultPlan:
             draft = draft_for(text)
             draft["quotes"] = [{"text": "We will never surrender the bridge to anyone"}, *draft["quotes"]]
             return Step.answer(draft)
+        if kind == "echo-key":  # an endpoint that echoes the request's key in its error body (then recovers)
+            message = f"upstream model overloaded for api_key={API_KEY} (Authorization: Bearer {API_KEY})"
+            return Step.error(503, body={"error": {"message": message, "type": "server_error"}})
         raise ValueError(kind)
 
 

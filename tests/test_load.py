@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,79 @@ def test_non_english_is_processed_with_a_warning() -> None:
 def test_non_str_is_refused() -> None:
     with pytest.raises(InputError, match="expected text"):
         article_from_text(b"bytes")  # type: ignore[arg-type]
+
+
+# -- issue 14: hostile and odd input ---------------------------------------------------------------------
+def test_library_text_over_the_limit_is_an_input_error_naming_the_limit() -> None:
+    text = GOOD * (50_000_000 // len(GOOD))  # ~50 MB, as a careless caller might pass
+    with pytest.raises(InputError, match="2,000,000 bytes") as info:
+        article_from_text(text)
+    assert "--max-bytes" not in str(info.value)  # the library has no such option
+
+
+def test_library_limit_counts_utf8_bytes() -> None:
+    text = ("é" * 600) + " " + GOOD  # 600 characters, 1,200 bytes
+    with pytest.raises(InputError, match="larger than 1,000 bytes"):
+        article_from_text(text, max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2016-02-17", dt.date(2016, 2, 17)),
+        (" 2016-02-17 ", dt.date(2016, 2, 17)),
+        (dt.date(2016, 2, 17), dt.date(2016, 2, 17)),
+        (dt.datetime(2016, 2, 17, 23, 5), dt.date(2016, 2, 17)),
+        ("2016-02-17T08:30:00+01:00", dt.date(2016, 2, 17)),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_published_accepts_iso_strings_dates_and_datetimes(value: object, expected: dt.date | None) -> None:
+    assert article_from_text(GOOD, published=value).published == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["17/02/2016", "yesterday", "2016-02-30", 20160217, True, 1455667200.0, ["2016-02-17"]]
+)
+def test_published_of_another_kind_is_an_input_error(value: object) -> None:
+    with pytest.raises(InputError, match="published"):
+        article_from_text(GOOD, published=value)
+
+
+def test_stdin_closed_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(InputError, match="standard input"):
+        load_article("-")
+
+
+def test_stdin_closed_descriptor_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    closed = io.TextIOWrapper(io.BytesIO(b""))
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    with pytest.raises(InputError, match="standard input"):
+        load_article("-")
+
+
+def test_utf16_without_bom_is_named_utf16(tmp_path: Path) -> None:
+    for codec in ("utf-16-le", "utf-16-be"):
+        with pytest.raises(InputError, match="UTF-16"):
+            load_article(write(tmp_path, (GOOD * 3).encode(codec)))
+
+
+def test_nul_after_64_kib_is_refused(tmp_path: Path) -> None:
+    data = (GOOD * (70_000 // len(GOOD))).encode() + b"\x00" + GOOD.encode()
+    assert data.index(b"\x00") > 65536
+    with pytest.raises(InputError, match="NUL"):
+        load_article(write(tmp_path, data))
+
+
+def test_summarise_takes_the_publication_date_as_an_editorial_tool_passes_it() -> None:
+    from summariser import summarise
+
+    text = "Gunmen attacked a market in Velmora on Tuesday, killing four people, police said. " * 2
+    brief = summarise(text, published="2016-02-17", model="extractive")
+    assert brief.meta.published == dt.date(2016, 2, 17)
+    assert brief.event.time.date == dt.date(2016, 2, 16)  # "on Tuesday", the day before a Wednesday
+    with pytest.raises(InputError, match="published"):
+        summarise(text, published=20160217, model="extractive")  # type: ignore[arg-type]

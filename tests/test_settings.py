@@ -55,3 +55,60 @@ def test_api_key_not_in_repr() -> None:
 def test_bundled_model_is_installed() -> None:
     path = bundled_model_path()
     assert path.is_file() and path.suffix == ".gguf"
+
+
+# -- issue 14 ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/v1",
+        "http://localhost:11434/v1",
+        "http://10.1.2.3:8000/v1",
+        "http://192.168.0.7/v1",
+        "http://[::1]:8080/v1",
+        "http://ollama:11434/v1",
+        "http://gpu-box.local:8000/v1",
+    ],
+)
+def test_local_and_private_endpoints_need_no_key(url: str) -> None:
+    assert Settings.from_env({"OPENAI_BASE_URL": url}).require_api_key() == "not-needed"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.together.xyz/v1", "https://openrouter.ai/api/v1", "http://93.184.216.34/v1"]
+)
+def test_a_remote_endpoint_without_a_key_asks_for_it(url: str) -> None:
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        Settings.from_env({"OPENAI_BASE_URL": url}, model="openai:m").require_api_key()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:8080/v1",
+        "http//localhost:8080",
+        "http://",
+        "ftp://example.com/v1",
+        "http://a b/v1",
+        "http://h:99999/v1",
+    ],
+)
+def test_a_malformed_base_url_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigError, match="base URL"):
+        Settings.from_env({"OPENAI_BASE_URL": url})
+    with pytest.raises(ConfigError, match="base URL"):
+        Settings(base_url=url)
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"SUMMARISER_N_CTX": "0"}, "SUMMARISER_N_CTX"),
+        ({"SUMMARISER_N_CTX": "-5"}, "SUMMARISER_N_CTX"),
+        ({"SUMMARISER_N_THREADS": "0"}, "SUMMARISER_N_THREADS"),
+        ({"SUMMARISER_MAX_RETRIES": "-1"}, "SUMMARISER_MAX_RETRIES"),
+    ],
+)
+def test_numbers_out_of_range_are_refused(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        Settings.from_env(env)

@@ -13,14 +13,14 @@ their context window is.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
+
+from ..settings import is_local_url
 
 __all__ = ["EndpointInfo", "context_from_message", "is_local", "probe"]
 
@@ -35,18 +35,8 @@ _CONTEXT_MESSAGES = [
 ]
 
 
-def is_local(url: str) -> bool:
-    """Whether ``url`` points at this machine or a private network (where the server is ours)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if not host:
-        return False
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host  # a single-label name: a LAN/container host such as "ollama" or "vllm"
-    return ip.is_loopback or ip.is_private or ip.is_link_local
+# One definition of "a server of one's own": the one the settings use to decide whether a key is needed.
+is_local = is_local_url
 
 
 def context_from_message(text: str) -> int | None:

@@ -132,6 +132,9 @@ class CachedBackend(Wrapper):
         if params is None and settings is not None:
             params = {"temperature": settings.temperature, "seed": settings.seed}
         self.params = dict(params or {})
+        base_url = getattr(settings, "base_url", None)
+        if base_url:  # two servers may serve different models under one name: never share their answers
+            self.params["endpoint"] = str(base_url).rstrip("/")
         self.hits = 0
         self.misses = 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ConfigError
-from ..output.files import SUFFIXES
+from ..output.files import SUFFIXES, append_line, output_error
 
 __all__ = [
     "ERRORS_FILE",
@@ -113,16 +113,18 @@ class Manifest:
                 with path.open("ab") as fh:
                     fh.write(b"\n")
 
-    def is_done(self, item_id: str, key: dict[str, str], output: Path) -> bool:
+    def is_done(self, item_id: str, key: dict[str, str | None], output: Path) -> bool:
         entry = self.entries.get(item_id)
         return entry is not None and all(entry.get(k) == v for k, v in key.items()) and output.is_file()
 
     def add(self, entry: dict[str, Any]) -> None:
-        line = json.dumps(entry, ensure_ascii=False) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        """Append ``entry`` whole and fsynced, or not at all (``OutputError`` when the disk is full)."""
         try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise output_error(self.path, exc) from None
+        try:
+            append_line(fd, json.dumps(entry, ensure_ascii=False), sync=True, name=str(self.path))
         finally:
             os.close(fd)
         self.entries[str(entry["id"])] = entry

@@ -44,7 +44,14 @@ async def brief_many(
             on_result(result)
         return result
 
-    return list(await asyncio.gather(*(one(item) for item in items)))
+    tasks = [asyncio.ensure_future(one(item)) for item in items]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:  # one item stopped the run (disk full, interrupted): stop the others first
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def brief_call(summariser: Summariser) -> Callable[[Article], Awaitable[IncidentBrief]]:

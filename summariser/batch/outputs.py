@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..output.files import write_atomic
+from ..output.files import append_line, write_atomic
 from .manifest import ERRORS_FILE, MANIFEST_FILE, Manifest, locked, prepare_output_dir, remove_stale_temps
 
 __all__ = ["LocalOutput", "open_output"]
@@ -40,7 +40,7 @@ class LocalOutput:
             with (self.path / ERRORS_FILE).open("w", encoding="utf-8") as self.errors:
                 yield
 
-    def is_done(self, item_id: str, key: dict[str, str], name: str) -> bool:
+    def is_done(self, item_id: str, key: dict[str, str | None], name: str) -> bool:
         assert self.manifest is not None
         return self.manifest.is_done(item_id, key, self.path / name)
 
@@ -52,9 +52,9 @@ class LocalOutput:
         self.manifest.add(entry)
 
     def error(self, line: str) -> None:
+        """Append one line to errors.jsonl, whole or not at all (a full disk: ``OutputError``)."""
         assert self.errors is not None
-        self.errors.write(line)
-        self.errors.flush()
+        append_line(self.errors, line)
 
 
 def open_output(out: str | Path) -> Any:

@@ -112,7 +112,7 @@ class RemoteOutput:
                 if isinstance(entry, dict) and "id" in entry:
                     self.entries[str(entry["id"])] = entry
 
-    def is_done(self, item_id: str, key: dict[str, str], name: str) -> bool:
+    def is_done(self, item_id: str, key: dict[str, str | None], name: str) -> bool:
         entry = self.entries.get(item_id)
         return (
             entry is not None

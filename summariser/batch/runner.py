@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 from ..backends.base import Backend
-from ..errors import ConfigError, InputError, SummariserError
+from ..errors import ConfigError, InputError, OutputError, SummariserError
 from ..load import MAX_BYTES, Article, article_from_text, load_article
 from ..output.files import SUFFIXES, render
 from ..settings import Settings
@@ -229,7 +229,7 @@ class BatchRunner:
                 f"{item.source}: larger than {self.max_bytes:,} bytes",
                 hint="split the article, or raise --max-bytes",
             )
-        return article_from_text(text, name=item.source, published=item.published)
+        return article_from_text(text, name=item.source, published=item.published, max_bytes=self.max_bytes)
 
     async def _item(self, item: BatchInput, output: Any) -> ItemResult:
         token = current_item.set(item.id)
@@ -243,6 +243,7 @@ class BatchRunner:
                 "model": self.model_id,
                 "prompt_version": self.prompt_version,
                 "format": self.fmt,
+                "published": article.published.isoformat() if article.published else None,
             }
             if await asyncio.to_thread(output.is_done, item.id, key, name):
                 result = ItemResult(item.id, item.source, "skipped", output=name)
@@ -270,6 +271,8 @@ class BatchRunner:
                 calls=brief.meta.llm_calls,
                 warnings=list(brief.meta.warnings),
             )
+        except OutputError:  # the output folder takes no more (disk full): the batch stops, resumable
+            raise
         except Exception as exc:  # one failure never stops the batch; interrupts and cancels do
             result.error = _error_info(exc, self.secrets)
             spent = getattr(exc, "spent", None) or {}  # what the failed brief cost all the same
@@ -282,7 +285,7 @@ class BatchRunner:
                 "run_id": self.run_id,
                 "time": time.time(),
             }
-            output.error(json.dumps(line, ensure_ascii=False) + "\n")
+            output.error(json.dumps(line, ensure_ascii=False) + "\n")  # whole, or not at all
         finally:
             current_item.reset(token)
             result.seconds = round(time.perf_counter() - started, 4)

@@ -31,6 +31,14 @@ def _stderr() -> Any:
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handled as Ctrl-C is: by the SIGINT handler in force. Inside ``asyncio.run`` that is the
+    runner's, which cancels the batch task in order (every item stops at an await, files stay whole) and
+    then raises ``KeyboardInterrupt``; raising it here instead, in whatever frame the loop was running,
+    could leave tasks and threads to print their tracebacks at shutdown."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler) and handler is not _raise_interrupt:
+        handler(signal.SIGINT, frame)
+        return
     raise KeyboardInterrupt
 
 
@@ -127,11 +135,12 @@ class _Display:
             counts += f" [red]{self.counts['failed']} failed[/]"
         self.progress.update(self.task, advance=1, counts=counts, rate=rate)
         if r.status == "failed" and r.error and not self.quiet:
-            self.progress.console.print(
-                f"[red]failed[/] {r.id}: {r.error['type']}: {r.error['message']}",
-                markup=True,
-                highlight=False,
-            )
+            from rich.markup import escape
+
+            from ..output.safe import visible_controls
+
+            message = escape(visible_controls(f"{r.id}: {r.error['type']}: {r.error['message']}"))
+            self.progress.console.print(f"[red]failed[/] {message}", markup=True, highlight=False)
 
     def stop(self) -> None:
         self.progress.stop()
@@ -162,7 +171,7 @@ class _Display:
     "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
 )
 @executor_flags
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.pass_context
 def batch(
@@ -187,6 +196,10 @@ def batch(
     from ..batch.runner import BatchRunner, collect_inputs, prepare_output_dir
     from ..load import MAX_BYTES
 
+    if quiet:  # a cache or run log that cannot be used says so once, and not at all with -q
+        import logging
+
+        logging.getLogger("summariser").setLevel(logging.ERROR)
     ray_options = executor_options(executor, ray_address, actors)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     local = None if is_url(out_dir) else prepare_output_dir(Path(out_dir.removeprefix("file://")))
@@ -268,6 +281,9 @@ def cache_clear() -> None:
 
     cache = ResponseCache.for_settings(make_settings(None, None))
     count = cache.clear()
+    if cache.removed_corrupt:
+        click.echo(f"removed the unreadable cache {cache.path} (it was not a usable database)")
+        return
     click.echo(f"deleted {count} cached answer{'s' if count != 1 else ''} from {cache.path}")
 
 

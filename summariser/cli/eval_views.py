@@ -37,6 +37,7 @@ def run_table(run: RunFile, fields: Sequence[str]) -> None:
         (conf, "right"),
         ("Micro", "right"),
         ("n", "right"),
+        ("Left out", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     keys = select_keys(r.metrics, fields)
@@ -50,6 +51,7 @@ def run_table(run: RunFile, fields: Sequence[str]) -> None:
             fmt_ci(m.ci_low, m.ci_high),
             fmt(m.micro),
             str(m.n),
+            str(m.left_out or ""),
             end_section=last,
         )
     cost = Table(title="Cost")

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ..errors import InputError, SummariserError
+from ..errors import SummariserError
 from ..output.files import render, write_atomic
 
 __all__ = ["cli", "main"]
@@ -144,12 +144,18 @@ def model_options(f: Any) -> Any:
 
 
 def parse_published(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--published {value!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    from ..load import parse_published as parse
+
+    return parse(value, "--published")
+
+
+def emit(text: str, out: Path | None) -> None:
+    """``text`` to standard output (no ``--out``, or ``--out -``) or atomically to the file ``out``."""
+    if out is None or str(out) == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(out, text)
+        click.echo(f"wrote {out}", err=True)
 
 
 def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
@@ -167,11 +173,17 @@ def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
     "--format", "fmt", type=click.Choice(["json", "markdown", "html"]), default="json", show_default=True
 )
 @click.option(
-    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write here instead of stdout (- is stdout).",
 )
 @model_options
 @click.option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option(
+    "--max-bytes", type=click.IntRange(1), help="Refuse articles larger than this [default 2,000,000]."
+)
 def brief(
     file: str,
     fmt: str,
@@ -180,12 +192,13 @@ def brief(
     base_url: str | None,
     published: str | None,
     no_cache: bool,
+    max_bytes: int | None,
 ) -> None:
     """Brief one article (FILE, or - for standard input)."""
-    from ..load import load_article
+    from ..load import MAX_BYTES, load_article
     from ..pipeline import Summariser
 
-    article = load_article(file, published=parse_published(published))
+    article = load_article(file, published=parse_published(published), max_bytes=max_bytes or MAX_BYTES)
     settings = make_settings(model, base_url, use_cache=False if no_cache else None)
     with Summariser(settings, command="brief") as s:
         if sys.stderr.isatty():
@@ -195,25 +208,21 @@ def brief(
                 result = s.brief(article)
         else:
             result = s.brief(article)
-    text = render(result, fmt, article.text)
-    if out is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        write_atomic(out, text)
-        click.echo(f"wrote {out}", err=True)
+    emit(render(result, fmt, article.text), out)
 
 
 @cli.command()
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write to a file (- is stdout).",
+)
 def schema(out: Path | None) -> None:
     """Print the JSON Schema of the brief."""
     from ..output.render import brief_json_schema
 
-    text = brief_json_schema()
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(out, text)
+    emit(brief_json_schema(), out)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,8 @@
 Public API
 ----------
 ``aggregate(scores, *, resamples=1000, seed=0, confidence=0.95) -> Report``
-    For every metric key: ``mean`` (macro: mean over the cases that scored it), ``micro`` (summed
+    For every metric key: ``mean`` (macro: mean over the cases that scored it; ``left_out`` cases had
+    it undefined, e.g. recall with no golden item, and are not in it), ``micro`` (summed
     numerators over summed denominators, e.g. all true positives over all golden items; None for
     metrics without tallies such as ROUGE), a bootstrap confidence interval of the macro mean
     (``resamples`` resamples of the cases with a seeded ``numpy`` generator, percentile method),
@@ -50,6 +51,9 @@ class MetricSummary(BaseModel):
     ci_low: float | None = None
     ci_high: float | None = None
     n: int = 0
+    left_out: int = Field(
+        default=0, description="Cases that have the metric but where it is undefined (e.g. recall, no gold)."
+    )
     total: float | None = Field(default=None, description="Sum over cases, for count metrics.")
     lower_is_better: bool = False
 
@@ -127,7 +131,8 @@ def aggregate(
     for key in _keys(scores):
         values = [v for s in scores if (v := s.scores.get(key)) is not None]
         tallies = [s.tallies[key] for s in scores if key in s.tallies and s.scores.get(key) is not None]
-        summary = MetricSummary(n=len(values), lower_is_better=key in COUNT_METRICS)
+        left_out = sum(key in s.scores and s.scores[key] is None for s in scores)
+        summary = MetricSummary(n=len(values), left_out=left_out, lower_is_better=key in COUNT_METRICS)
         if values:
             summary.mean = float(np.mean(values))
             summary.ci_low, summary.ci_high = bootstrap_ci(

@@ -118,6 +118,8 @@ class MetricDiff(BaseModel):
     field: str
     base_mean: float | None = None
     new_mean: float | None = None
+    base_micro: float | None = Field(default=None, description="The paired cases pooled (from tallies).")
+    new_micro: float | None = None
     diff: float | None = Field(default=None, description="Mean of paired new - base differences.")
     ci_low: float | None = None
     ci_high: float | None = None
@@ -186,6 +188,12 @@ class Comparison(BaseModel):
         return out
 
 
+def _micro(run: RunFile, key: str, case_ids: list[str]) -> float | None:
+    tallies = [t for c in case_ids if (s := run.score_of(c)) is not None and (t := s.tallies.get(key))]
+    den = sum(d for _, d in tallies)
+    return sum(n for n, _ in tallies) / den if den else None
+
+
 def _diff(
     key: str,
     base: RunFile,
@@ -212,6 +220,8 @@ def _diff(
     diffs = np.array([nv - bv for _, bv, nv in pairs])
     out.base_mean = float(np.mean([bv for _, bv, _ in pairs]))
     out.new_mean = float(np.mean([nv for _, _, nv in pairs]))
+    out.base_micro = _micro(base, key, [c for c, _, _ in pairs])
+    out.new_micro = _micro(new, key, [c for c, _, _ in pairs])
     out.diff = float(diffs.mean())
     out.ci_low, out.ci_high = bootstrap_ci(list(diffs), resamples=resamples, seed=seed, confidence=confidence)
     sign = -1.0 if lower else 1.0

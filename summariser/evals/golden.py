@@ -84,7 +84,18 @@ def load_cases(spec: str | Path) -> list[Case]:
     dirs = sorted(d for d in path.iterdir() if (d / GOLDEN_FILE).is_file())
     if not dirs:
         raise EvalError(f"{path}: no case folders (none holds {GOLDEN_FILE})")
-    return [load_case(d) for d in dirs]
+    cases, problems = [], []
+    for d in dirs:  # every bad case is reported, not only the first
+        try:
+            cases.append(load_case(d))
+        except EvalError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise EvalError(
+            f"{len(problems)} of {len(dirs)} cases in {path} cannot be used:\n  " + "\n  ".join(problems),
+            hint="fix each golden.yaml or article at the line named",
+        )
+    return cases
 
 
 def _read_article(golden_path: Path, path: Path, line: int) -> str:

@@ -34,7 +34,7 @@ class FieldResult(BaseModel):
         """Precision, recall and F1 under the empty-set conventions of the module docstring."""
         both_empty = 1.0 if n_pred == 0 and n_gold == 0 else 0.0
         self.rate(f"{prefix}precision", tp, n_pred, empty=both_empty)
-        self.rate(f"{prefix}recall", tp, n_gold, empty=both_empty)
+        self.rate(f"{prefix}recall", tp, n_gold)  # nothing to recall: undefined, not 0 or 1
         self.rate(f"{prefix}f1", 2 * tp, n_pred + n_gold, empty=1.0)
 
 

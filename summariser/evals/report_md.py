@@ -74,7 +74,7 @@ def _metric_row(key: str, m: MetricSummary) -> list[str]:
     name = f"**{key}**" if key == "schema.valid" else key
     if m.lower_is_better:
         name += " (count, lower is better)"
-    return [name, fmt(m.mean), fmt_ci(m.ci_low, m.ci_high), fmt(m.micro), str(m.n)]
+    return [name, fmt(m.mean), fmt_ci(m.ci_low, m.ci_high), fmt(m.micro), str(m.n), str(m.left_out or "")]
 
 
 def _about(run: RunFile) -> list[str]:
@@ -96,9 +96,10 @@ def run_markdown(run: RunFile, *, fields: Sequence[str] | None = None, title: st
     r = run.report
     lines = [f"# {title or f'Eval run: {run.model}'}", "", *_about(run), "## Scores", ""]
     lines += _table(
-        ["Metric", "Mean", f"{int(r.confidence * 100)}% CI", "Micro", "n"],
+        ["Metric", "Mean", f"{int(r.confidence * 100)}% CI", "Micro", "n", "Left out"],
         [_metric_row(k, r.metrics[k]) for k in select_keys(r.metrics, fields)],
     )
+    lines += [LEFT_OUT_NOTE, ""]
     lines += ["## Cost", ""]
     lines += _table(["", "Total", "Per brief"], [list(row) for row in cost_rows(run)])
     failed = [s for s in run.scores if not s.valid]
@@ -132,7 +133,12 @@ def runs_markdown(
         )
     first = next(iter(runs.values()))
     conf = int(first.report.confidence * 100)
-    lines += ["", f"Means over cases with their {conf}% bootstrap CI (n = cases scored).", ""]
+    lines += [
+        "",
+        f"Means over cases (macro) with their {conf}% bootstrap CI, and the micro mean (n = cases scored).",
+        LEFT_OUT_NOTE,
+        "",
+    ]
     headline = [k for k in (PRIMARY[f] for f in known_fields() if f in PRIMARY) if _any_scored(runs, k)]
     lines += ["## Headline metric per field", ""]
     lines += _table(["Metric", *labels], [_side_row(k, runs) for k in select_keys(headline, fields)])
@@ -157,10 +163,20 @@ def _side_row(key: str, runs: Mapping[str, RunFile]) -> list[str]:
     cells, lower = [], False
     for run in runs.values():
         m = run.report.metrics.get(key)
-        cells.append("–" if m is None else f"{fmt(m.mean)} {fmt_ci(m.ci_low, m.ci_high)} (n={m.n})")
+        if m is None:
+            cells.append("–")
+            continue
+        out = f", {m.left_out} left out" if m.left_out else ""
+        cells.append(f"{fmt(m.mean)} {fmt_ci(m.ci_low, m.ci_high)} micro {fmt(m.micro)} (n={m.n}{out})")
         lower = lower or (m is not None and m.lower_is_better)
     name = f"**{key}**" if key == "schema.valid" else key
     return [name + (" ↓" if lower else ""), *cells]
+
+
+LEFT_OUT_NOTE = (
+    "Micro: all cases pooled (e.g. every true positive over every golden item). Left out: cases where the "
+    "metric is undefined (recall with no golden item), not counted in the mean."
+)
 
 
 def compare_markdown(cmp: Comparison, *, title: str | None = None) -> str:
@@ -194,6 +210,8 @@ def compare_markdown(cmp: Comparison, *, title: str | None = None) -> str:
             f"**{m.key}**" if m.regressed else m.key,
             fmt(m.base_mean),
             fmt(m.new_mean),
+            fmt(m.base_micro),
+            fmt(m.new_micro),
             fmt_signed(m.diff),
             fmt_ci(m.ci_low, m.ci_high),
             str(m.n),
@@ -202,7 +220,9 @@ def compare_markdown(cmp: Comparison, *, title: str | None = None) -> str:
         ]
         for m in cmp.metrics
     ]
-    lines += _table(["Metric", "Base", "New", "Δ mean", f"{conf}% CI", "n", "Gate", "Status"], rows)
+    header = ["Metric", "Base", "New", "Base micro", "New micro", "Δ mean", f"{conf}% CI", "n", "Gate"]
+    lines += _table([*header, "Status"], rows)
+    lines += ["Base, New: means over the paired cases; micro: those cases pooled.", ""]
     worse = cmp.worse_by_field()
     if worse:
         lines += ["## Cases that got worse", ""]

@@ -35,6 +35,7 @@ from .casualties import find_casualties, find_discrepancies
 from .casualty_phrases import phrase_figures
 from .diplomacy import find_next_steps, find_positions, find_processes
 from .events import classify, event_sentences
+from .injection import inside, instruction_spans
 from .lead import Facts, description, find_time, headline, summary_sentences
 from .nlp import Analysis, analyse, analyse_many, get_nlp
 from .perpetrators import find_perpetrators
@@ -101,6 +102,11 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     figures = find_casualties(an, citations, reporter=figure_reporter_of)
     figures = mark_toll(an, figures + phrase_figures(an, figures, reporter=figure_reporter_of), published)
     figures = one_per_reporter(figures)
+    orders = instruction_spans(an)  # "report zero dead": an order to a model, not a fact (issue 14)
+    if orders:
+        figures = [f for f in figures if not inside(orders, f.number.start)]
+        places = [p for p in places if not all(inside(orders, m.start) for m in p.mentions)]
+        perps = [p for p in perps if not all(inside(orders, s) for s, _ in p.spans)]
     processes = find_processes(an, actors)
     quoted = [(q.spans(), a.speaker, a.actor) for q, a in zip(raw_quotes, attributions, strict=True)]
     positions = find_positions(an, actors, quoted)[:_MAX_POSITIONS]

@@ -8,6 +8,7 @@ secretary").
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -125,10 +126,26 @@ class ActorIndex:
         return None
 
     def at(self, start: int, end: int) -> ActorRec | None:
-        for a in self.actors:
-            if any(s < end and start < e for s, e in a.mentions):
-                return a
-        return None
+        """The first actor (in ``actors`` order) with a mention overlapping ``[start, end)``."""
+        spans = self._spans()
+        j = bisect.bisect_left(spans, (end, end, -1)) - 1  # the last mention starting before ``end``
+        best: int | None = None
+        while j >= 0 and spans[j][0] >= start - _LONGEST_NAME:
+            if spans[j][1] > start and (best is None or spans[j][2] < best):
+                best = spans[j][2]
+            j -= 1
+        return self.actors[best] if best is not None else None
+
+    def _spans(self) -> list[tuple[int, int, int]]:
+        """Every mention as (start, end, actor number), sorted; rebuilt when mentions were added."""
+        size = tuple((id(a), id(a.mentions), len(a.mentions)) for a in self.actors)
+        if self.__dict__.get("_spans_size") != size:
+            self.__dict__["_spans_list"] = sorted(
+                (s, e, i) for i, a in enumerate(self.actors) for s, e in a.mentions
+            )
+            self.__dict__["_spans_size"] = size
+        spans: list[tuple[int, int, int]] = self.__dict__["_spans_list"]
+        return spans
 
     def by_name(self, name: str) -> ActorRec | None:
         return next((a for a in self.actors if a.name == name), None)
@@ -285,12 +302,25 @@ def _merge_same_names(actors: list[ActorRec]) -> list[ActorRec]:
 _CAP_WORD = re.compile(r"(?<![\w-])[A-Z][\w-]*(?![\w-])")
 
 
+_LONGEST_NAME = 300  # characters: no name mention is longer, so a look back can stop there
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Some span of ``spans`` (sorted) overlaps ``[start, end)``: a bisection, not a scan of them all."""
+    j = bisect.bisect_left(spans, (end, end)) - 1  # the last span starting before ``end``
+    while j >= 0 and spans[j][0] >= start - _LONGEST_NAME:
+        if spans[j][1] > start:
+            return True
+        j -= 1
+    return False
+
+
 def _add_surnames(text: str, actors: list[ActorRec]) -> None:
     """Bare surnames the NER missed ("Ham said") become mentions of the one person who bears them."""
     people = [a for a in actors if a.kind is ActorKind.PERSON and len(a.tokens) >= 2]
     if not people:
         return
-    taken = [span for a in actors for span in a.mentions]
+    taken = sorted(span for a in actors for span in a.mentions)
     words: dict[str, list[tuple[int, int]]] = {}
     for m in _CAP_WORD.finditer(text):
         words.setdefault(m.group(), []).append((m.start(), m.end()))
@@ -299,7 +329,7 @@ def _add_surnames(text: str, actors: list[ActorRec]) -> None:
         if len(surname) < 3 or not surname[0].isupper() or sum(p.tokens[-1] == surname for p in people) > 1:
             continue
         for ms, me in words.get(surname, []):
-            if not any(s <= ms < e or ms <= s < me for s, e in taken):
+            if not _overlaps(taken, ms, me):
                 a.mentions.append((ms, me))
                 if surname not in a.aliases:
                     a.aliases.append(surname)

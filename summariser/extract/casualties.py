@@ -231,6 +231,9 @@ _ONE_VICTIM = re.compile(
 )
 
 
+_VERB_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
+
+
 def _skip(text: str, num: NumberPhrase) -> bool:
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT:
         return True  # a year
@@ -241,11 +244,14 @@ def _skip(text: str, num: NumberPhrase) -> bool:
     if re.search(r"\b(?:no|not)\s+$", text[max(0, num.start - 5) : num.start], re.IGNORECASE):
         return True  # "no one was injured"
     vague = num.as_written.lower() in ("one", "a few", "several")
-    after_verb = re.search(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$", text[: num.start])
+    if not vague:
+        return False
+    # a bounded look back, never a scan of everything before the number (quadratic on long articles)
+    after_verb = _VERB_BEFORE.search(text, max(0, num.start - 80), num.start)
     fired = re.search(
         r"\b(?:fired|heard|firing|fire|single|last|first)\s+$", text[max(0, num.start - 12) : num.start]
     )
-    return vague and (bool(fired) or (not after_verb and not _ONE_VICTIM.match(text, num.end)))
+    return bool(fired) or (not after_verb and not _ONE_VICTIM.match(text, num.end))
 
 
 def _clause_citation(an: Analysis, citations: list[Citation], pos: int) -> Citation | None:

@@ -180,7 +180,7 @@ def find_processes(an: Analysis, actors: ActorIndex) -> list[Process]:
 def _add_parties(p: Process, an: Analysis, actors: ActorIndex, pos: int) -> None:
     """Actors named in the narrative of the sentence at ``pos`` (not in quotes or their attributions)."""
     ss, se = an.sentence_at(pos)
-    if any(qs < se and ss < qe for qs, qe in an.quoted):
+    if an.overlaps_quote(ss, se):
         return
     for a in actors.actors:
         if a.kind not in _PARTY_KINDS or a.name in p.parties:
@@ -235,7 +235,8 @@ def find_positions(
         if not speaker:
             continue
         for s, e in spans:
-            for ss, se in an.sentences:
+            first, last = an.sentence_index(s), an.sentence_index(max(s, e - 1))
+            for ss, se in an.sentences[first : last + 1]:  # the sentences the quote spans, not all
                 lo, hi = max(s, ss), min(e, se)
                 if hi - lo < 12 or not _STANCE.search(text, lo, hi):
                     continue
@@ -249,7 +250,7 @@ def find_positions(
                     who = actor.affiliation
                 out.append(Stance(who, chunk.strip(' ,"“”'), lo, hi))
     for ss, se in an.sentences:
-        if an.in_quote(ss, se) or any(qs < se and ss < qe for qs, qe in an.quoted):
+        if an.overlaps_quote(ss, se):
             continue
         m = _STANCE.search(text, ss, se)
         if not m:

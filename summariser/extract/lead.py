@@ -189,7 +189,7 @@ def summary_sentences(
         words = len(text[s:e].split())
         if words < 6:
             continue
-        quoted = sum(min(e, qe) - max(s, qs) for qs, qe in an.quoted if qs < e and s < qe)
+        quoted = an.quoted_chars(s, e)
         if quoted > 0.3 * (e - s):
             continue
         score = 3.0 * sum(1 for p in fact_pos if s <= p < e) + (1.0 if i in event_sents else 0.0)

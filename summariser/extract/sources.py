@@ -145,7 +145,7 @@ def _factual(an: Analysis, start: int, end: int) -> bool:
 
 
 def _quote_in(an: Analysis, start: int, end: int) -> bool:
-    return any(qs < end and start < qe for qs, qe in an.quoted)
+    return an.overlaps_quote(start, end)
 
 
 def _from_intros(an: Analysis, actors: ActorIndex, found: list[Citation]) -> None:

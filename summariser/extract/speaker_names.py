@@ -5,6 +5,7 @@ salient compatible antecedent. ``speakers`` builds on this to attribute each quo
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -31,11 +32,31 @@ _SKIP_WORDS = re.compile(
 )
 
 
+_LONGEST_NAME = 300  # characters: no mention of a name is longer, so a look back can stop there
+
+
 def note(actor: ActorRec, s: int, e: int) -> None:
-    """Keep a speaker mention the NER missed as a mention of its actor (pronouns then find it)."""
-    if not any(ms <= s and e <= me for ms, me in actor.mentions):
-        actor.mentions.append((s, e))
-        actor.mentions.sort()
+    """Keep a speaker mention the NER missed as a mention of its actor (pronouns then find it).
+    ``actor.mentions`` is in text order: a bisection finds whether a mention already covers it."""
+    spans = actor.mentions
+    j = bisect.bisect_right(spans, (s, 1 << 62)) - 1  # the last mention starting at or before ``s``
+    while j >= 0 and spans[j][0] >= s - _LONGEST_NAME:
+        if spans[j][1] >= e:
+            return
+        j -= 1
+    bisect.insort(spans, (s, e))
+
+
+def _last_mentions(spans: list[tuple[int, int]], lo: int, hi: int, an: Analysis) -> list[tuple[int, int]]:
+    """Up to three of ``spans`` (in text order) in ``[lo, hi)``, outside quotes, the last ones."""
+    out: list[tuple[int, int]] = []
+    for j in range(bisect.bisect_right(spans, (hi, hi)) - 1, bisect.bisect_left(spans, (lo, lo)) - 1, -1):
+        s, e = spans[j]
+        if e <= hi and not an.in_quote(s):
+            out.append((s, e))
+            if len(out) == 3:
+                break
+    return out[::-1]
 
 
 @dataclass
@@ -246,13 +267,18 @@ class NameResolver:
         para = an.paragraph_index(ps)
         window_start = an.paragraphs[max(0, para - 3)][0] if an.paragraphs else 0
         cur = an.sentence_index(ps)
-        speakers = {id(a.actor) for start, a in self.done if a.actor is not None and start >= window_start}
+        speakers = set()
+        for start, done in reversed(self.done):  # in quote order: only the recent ones are read
+            if start < window_start:
+                break
+            if done.actor is not None:
+                speakers.add(id(done.actor))
         ranked: list[tuple[float, ActorRec, tuple[int, int]]] = []
         person = pron in ("he", "she", "him", "her", "i")
         for a in self.actors.actors:
             if (a.kind is ActorKind.PERSON) != person or (gender and a.gender and a.gender != gender):
                 continue
-            before = [(s, e) for s, e in a.mentions if window_start <= s and e <= ps and not an.in_quote(s)]
+            before = _last_mentions(a.mentions, window_start, ps, an)
             if not before:
                 continue
             best: float | None = None

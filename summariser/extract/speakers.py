@@ -100,7 +100,7 @@ class _Resolver(NameResolver):
         lo = max(ss, ps)
         if lo == q.start and q.start > ps:
             lo = an.sentence_at(q.start - 1)[0]
-        prior = [qe for qs, qe in an.quoted if lo <= qe <= q.start]
+        prior = an.quote_ends_in(lo, q.start)
         if prior:
             lo = max(prior)
         pre = text[lo : q.start]

@@ -62,6 +62,13 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
         return found
     if published is None:
         return None
+    try:
+        return _relative(low, published)
+    except OverflowError:  # e.g. "yesterday" published 0001-01-01: before the calendar starts
+        return None
+
+
+def _relative(low: str, published: dt.date) -> dt.date | None:
     if "yesterday" in low or "last night" in low:
         return published - dt.timedelta(days=1)
     if re.search(r"\b(?:today|tonight|overnight|this (?:morning|afternoon|evening)|early morning)\b", low):

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..schema.brief import Alignment, CasualtyFigure, Certainty, Evidence, IncidentBrief, Origin
 from .html_kit import asset, badge, page, segment_spans
+from .safe import visible_controls
 
 __all__ = ["KINDS", "EvidenceRef", "render_html", "walk_evidence"]
 
@@ -268,4 +269,5 @@ def render_html(brief: IncidentBrief, text: str) -> str:
         misaligned=p.ok.count(False),
         version=brief.meta.package_version or __version__,
     )
-    return page(f"Brief — {brief.headline}", body, extra_css=asset("brief.css"), extra_js=asset("brief.js"))
+    html = page(f"Brief — {brief.headline}", body, extra_css=asset("brief.css"), extra_js=asset("brief.js"))
+    return visible_controls(html)  # a page shown with `cat` clears no screen: ESC is drawn as ␛

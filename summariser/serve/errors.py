@@ -82,7 +82,7 @@ def error_response(
 
 
 def summariser_error_response(exc: SummariserError, secrets: Iterable[str] = ()) -> JSONResponse:
-    from ..store.runlog import redact
+    from ..redact import redact
 
     secrets = [s for s in secrets if s]
     headers = {"Retry-After": "5"} if isinstance(exc, EndpointError) else None

@@ -1,13 +1,15 @@
 """A disk cache of model responses (SQLite); ``backends.wrap.CachedBackend`` answers from it.
 
-The key is a SHA-256 over: engine and model, the SHA-256 of the messages (the article is inside them, so
-this is also the input hash), max_tokens, max_reasks, sampling parameters (temperature, seed), and the
-response model's name and JSON-Schema hash. Settings, base URLs and API keys are never part of a key or a
-value. Only validated answers are stored; errors never are.
+The key is a SHA-256 over: engine and model, the endpoint's base URL (two servers may serve different
+models under one name), the SHA-256 of the messages (the article is inside them, so this is also the
+input hash), max_tokens, max_reasks, sampling parameters (temperature, seed), and the response model's
+name and JSON-Schema hash. API keys are never part of a key or a value. Only validated answers are
+stored; errors never are.
 
 The database (``responses.sqlite3`` in ``Settings.resolved_cache_dir``) is in WAL mode and every read or
 write is one short transaction on its own connection, so asyncio tasks, threads and several processes can
-share it. The cache never fails a brief: if the database cannot be used, calls go to the model uncached.
+share it. The cache never fails a brief: if the database cannot be used, calls go to the model uncached
+(one warning per run; a cache deleted mid-run is created again).
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ class ResponseCache(SQLiteStore):
     """``ResponseCache(path)``; ``ResponseCache.for_settings(settings)`` uses the user cache folder."""
 
     schema = _SCHEMA
+    removed_corrupt = False
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ResponseCache:
@@ -137,7 +140,7 @@ class ResponseCache(SQLiteStore):
 
     # -- entries ---------------------------------------------------------------------------------------------
     def get(self, key: str) -> CachedAnswer | None:
-        try:
+        def read() -> CachedAnswer | None:
             with self._connect() as conn:
                 row = conn.execute(
                     "SELECT value, prompt_tokens, completion_tokens, finish_reason FROM responses "
@@ -149,11 +152,12 @@ class ResponseCache(SQLiteStore):
                 conn.execute(
                     "UPDATE responses SET hits = hits + 1, last_hit = ? WHERE key = ?", (time.time(), key)
                 )
-            return CachedAnswer(json.loads(row[0]), int(row[1]), int(row[2]), row[3])
-        except (sqlite3.Error, OSError, ValueError) as exc:
-            self.errors += 1
-            log.warning("response cache %s not usable: %s", self.path, exc)
-            return None
+            try:
+                return CachedAnswer(json.loads(row[0]), int(row[1]), int(row[2]), row[3])
+            except ValueError:
+                return None
+
+        return self._try(read, None, "not usable")
 
     def put(
         self,
@@ -167,7 +171,7 @@ class ResponseCache(SQLiteStore):
         completion_tokens: int = 0,
         finish_reason: str | None = None,
     ) -> bool:
-        try:
+        def write() -> bool:
             with self._connect() as conn:
                 conn.execute(
                     "INSERT OR REPLACE INTO responses (key, model, response_model, prompt_sha256, value, "
@@ -185,10 +189,8 @@ class ResponseCache(SQLiteStore):
                     ),
                 )
             return True
-        except (sqlite3.Error, OSError) as exc:
-            self.errors += 1
-            log.warning("response cache %s not writable: %s", self.path, exc)
-            return False
+
+        return self._try(write, False, "not writable")
 
     def info(self) -> CacheInfo:
         if not self.path.exists():
@@ -210,7 +212,10 @@ class ResponseCache(SQLiteStore):
         return CacheInfo(self.path, True, int(entries), size, int(hits), models, oldest, newest)
 
     def clear(self) -> int:
-        """Delete every entry; returns how many there were."""
+        """Delete every entry; returns how many there were. A cache file that is not a readable database
+        (corrupt, or not SQLite at all) is removed: it only ever holds answers that can be asked again
+        (``removed_corrupt`` says so afterwards)."""
+        self.removed_corrupt = False
         if not self.path.exists():
             return 0
         try:
@@ -219,11 +224,18 @@ class ResponseCache(SQLiteStore):
                 conn.execute("DELETE FROM responses")
                 conn.execute("VACUUM")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error as exc:
-            raise ConfigError(
-                f"cache {self.path} cannot be cleared: {exc}",
-                hint="delete the file; it only holds cached answers",
-            ) from None
+        except sqlite3.DatabaseError as exc:
+            try:
+                for p in self._files():
+                    p.unlink(missing_ok=True)
+            except OSError as err:
+                raise ConfigError(
+                    f"cache {self.path} is unreadable ({exc}) and cannot be removed ({err.strerror})",
+                    hint="delete the file by hand; it only holds cached answers",
+                ) from None
+            self._ready = False
+            self.removed_corrupt = True
+            return 0
         return int(count)
 
     def _files(self) -> list[Path]:

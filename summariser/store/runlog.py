@@ -1,8 +1,11 @@
 """The run log: every model call, in SQLite, like ``llm logs`` (``summariser logs`` reads it).
 
-A *run* is one command (a batch, a brief); each call made during it is a row with the model, the prompt
-hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it came from the cache, and
-the item being briefed (``current_item``, a context variable the batch runner sets per task).
+A *run* is one command (a batch, a brief): ``running`` until it finishes (``ok``, ``failed``,
+``interrupted``), or ``stale`` when the process that started it has gone without finishing it (killed, or
+stopped before it could say so: its pid no longer exists on this host). Each call made during it is a row
+with the model, the prompt hash, tokens, latency, retries, outcome (``ok`` or the error type), whether it
+came from the cache, and the item being briefed (``current_item``, a context variable the batch runner
+sets per task).
 
 ``backends.wrap.LoggedBackend(inner, runlog, run_id)`` records the calls of any backend. The log never
 holds a prompt, an answer or a key: error messages are passed through ``redact`` first. Writing the log
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -53,7 +58,9 @@ CREATE TABLE IF NOT EXISTS runs (
     items INTEGER NOT NULL DEFAULT 0,
     done INTEGER NOT NULL DEFAULT 0,
     skipped INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0
+    failed INTEGER NOT NULL DEFAULT 0,
+    pid INTEGER,
+    host TEXT
 );
 CREATE TABLE IF NOT EXISTS calls (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -77,6 +84,19 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started);
 """
+
+def _gone(pid: int | None, host: str | None) -> bool:
+    """Whether the process that started a run has ended (only knowable on the host it ran on)."""
+    if pid is None or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, as another user's process
+        return False
+    return False
+
 
 def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -144,20 +164,28 @@ class RunLog(SQLiteStore):
         """``settings.log_db`` (``SUMMARISER_LOG_DB``), else ``logs.db`` in the user data folder."""
         return cls(settings.resolved_log_db)
 
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        have = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+        for column, kind in (("pid", "INTEGER"), ("host", "TEXT")):
+            if column not in have:
+                conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
-        try:
+        def write() -> None:
             with self._connect() as conn:
                 conn.execute(sql, args)
-        except (sqlite3.Error, OSError) as exc:
-            self.errors += 1
-            log.warning("run log %s not writable: %s", self.path, exc)
+
+        self._try(write, None, "not writable")
 
     # -- writing ---------------------------------------------------------------------------------------------
     def start_run(self, *, command: str, model: str, run_id: str | None = None, items: int = 0) -> str:
+        """Record a run as ``running``, with this process's id and host: a run whose process has gone
+        without finishing it (killed, or stopped by an error before it could) reads as ``stale``."""
         run_id = run_id or new_run_id()
         self._write(
-            "INSERT OR REPLACE INTO runs (run_id, started, command, model, items) VALUES (?,?,?,?,?)",
-            (run_id, time.time(), command, model, items),
+            "INSERT OR REPLACE INTO runs (run_id, started, command, model, items, pid, host) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (run_id, time.time(), command, model, items, os.getpid(), socket.gethostname()),
         )
         return run_id
 
@@ -188,15 +216,21 @@ class RunLog(SQLiteStore):
             SELECT r.run_id, r.started, r.finished, r.command, r.model, r.status, r.items, r.done, r.skipped,
                    r.failed, count(c.id), coalesce(sum(c.calls), 0), coalesce(sum(c.cached), 0),
                    coalesce(sum(c.outcome != 'ok'), 0), coalesce(sum(c.prompt_tokens), 0),
-                   coalesce(sum(c.completion_tokens), 0), coalesce(sum(c.latency_s), 0)
+                   coalesce(sum(c.completion_tokens), 0), coalesce(sum(c.latency_s), 0), r.pid, r.host
             FROM runs r LEFT JOIN calls c ON c.run_id = r.run_id
             GROUP BY r.run_id ORDER BY r.started DESC LIMIT ?"""
         try:
-            with self._connect(create=False) as conn:
+            with self._connect() as conn:  # (creates nothing new: the file exists; adds missing columns)
                 rows = conn.execute(sql, (limit,)).fetchall()
         except sqlite3.Error as exc:
             raise ConfigError(f"run log {self.path} cannot be read: {exc}") from None
-        return [RunSummary(*row) for row in rows]
+        out = []
+        for *row, pid, host in rows:
+            summary = RunSummary(*row)
+            if summary.status == "running" and _gone(pid, host):
+                summary.status = "stale"
+            out.append(summary)
+        return out
 
     def calls(self, run_id: str) -> list[CallRecord]:
         if not self.path.exists():

@@ -393,4 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the copy of this module that ``summariser.testing`` imports, not this ``__main__`` copy: a
+    # ``--script`` builds its ``Step`` s from ``summariser.testing``, and they must be the server's own.
+    from summariser.testing.openai_server import main as _main
+
+    raise SystemExit(_main())

@@ -455,3 +455,27 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
         check=True,
     )
     assert json.loads(logs.stdout)[0]["status"] == "interrupted"
+
+
+@pytest.mark.parametrize("after", [0, 2, 6])
+def test_sigterm_at_any_moment_prints_no_traceback(tmp_path: Path, after: int) -> None:
+    """SIGTERM before, at and well into the briefing: one "interrupted" line, never an asyncio traceback."""
+    with OpenAIServer(responder=draft_responder, latency=0.2) as server:
+        corpus(tmp_path / "in")
+        out = tmp_path / "out"
+        proc = cli(
+            ["in", "--out", "out", "--model", "openai:test", "--base-url", server.base_url, "-j", "4", "-q"],
+            tmp_path,
+        )
+        deadline = time.monotonic() + 120
+        while (
+            len(server.chat_requests) < max(1, after) and proc.poll() is None and time.monotonic() < deadline
+        ):
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert "Traceback" not in stderr and "Task was destroyed" not in stderr and "Exception" not in stderr
+    assert len(stderr.strip().splitlines()) <= 4, stderr
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -167,3 +167,21 @@ def test_markdown_reports(run, worse) -> None:
     assert "**Result: passed**" in compare_markdown(compare_runs(run, run))
     side = runs_markdown({"extractive": run, "no-speakers": worse}, title="Two runs")
     assert side.startswith("# Two runs") and "| Metric | extractive | no-speakers |" in side
+
+
+def test_every_table_shows_micro_beside_macro_and_what_was_left_out(run, worse) -> None:
+    from summariser.evals.report_html import render_compare_html, render_run_html
+
+    text = run_markdown(run)
+    assert "| Metric | Mean | 95% CI | Micro | n | Left out |" in text
+    left = [m for m in run.report.metrics.values() if m.left_out]
+    assert left, "the golden cases hold fields without golden items: some recall is left out"
+    side = runs_markdown({"a": run, "b": worse})
+    assert "micro" in side and "left out" in side
+    cmp = compare_runs(run, worse)
+    assert "| Base micro | New micro |" in compare_markdown(cmp)
+    speaker = next(m for m in cmp.metrics if m.key == "quotes.speaker_accuracy")
+    assert speaker.base_micro is not None and speaker.new_micro is not None
+    assert speaker.new_micro < speaker.base_micro
+    assert "Left out" in render_run_html(run)
+    assert "Base micro" in render_compare_html(cmp)

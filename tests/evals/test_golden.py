@@ -199,3 +199,18 @@ def test_sample_case_without_the_shared_folder_fails_clearly(tmp_path: Path) -> 
         load_case(copy)
     assert "article not found" in str(err.value) and "golden.yaml:" in str(err.value)
     assert "../shared" in str(err.value)
+
+
+def test_every_bad_case_is_reported_in_one_run(tmp_path: Path) -> None:
+    from summariser.errors import EvalError
+
+    for name in ("interrupted-quote", "numbers-as-words", "pronoun-speakers"):
+        shutil.copytree(CASES / name, tmp_path / name)
+    (tmp_path / "interrupted-quote" / "golden.yaml").write_text("event: [unclosed\n", encoding="utf-8")
+    (tmp_path / "pronoun-speakers" / "article.txt").write_text("   \n", encoding="utf-8")
+    with pytest.raises(EvalError) as err:
+        load_cases(tmp_path)
+    message = str(err.value)
+    assert "2 of 3 cases" in message
+    assert "interrupted-quote" in message and "pronoun-speakers" in message
+    assert "numbers-as-words" not in message

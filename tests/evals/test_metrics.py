@@ -62,12 +62,12 @@ def test_empty_set_conventions() -> None:
     nothing = case({})
     assert ActorsEvaluator().evaluate(nothing, brief()).scores == {
         "actors.precision": 1.0,
-        "actors.recall": 1.0,
+        "actors.recall": None,  # nothing to recall: undefined (issue 14)
         "actors.f1": 1.0,
     }
     assert ActorsEvaluator().evaluate(nothing, brief(actors=[actor(1, "X")])).scores == {
         "actors.precision": 0.0,
-        "actors.recall": 0.0,
+        "actors.recall": None,
         "actors.f1": 0.0,
     }
     some = case({"actors": [{"name": "X", "kind": "other"}]})
@@ -385,3 +385,19 @@ def test_secondary_places_the_key_does_not_list_cost_no_precision() -> None:
     assert s["locations.recall"] == 1.0
     # claimed: Dale and Elm Street (right), Corby (wrong); the unlisted hospital is no claim
     assert s["locations.precision"] == 2 / 3
+
+
+def test_recall_without_gold_items_is_left_out_of_the_mean_and_counted() -> None:
+    """A partially annotated corpus: 3 cases annotate actors, 2 do not (and the brief names some)."""
+    from summariser.evals import CaseScore, aggregate
+
+    annotated = case({"actors": [{"name": "Ana Reyes", "kind": "person"}]})
+    bare = case({})
+    found = brief(actors=[actor(1, "Ana Reyes"), actor(2, "Tomas Berg")])
+    results = [ActorsEvaluator().evaluate(c, found) for c in (annotated, annotated, annotated, bare, bare)]
+    scores = [CaseScore(case_id=str(i), scores=r.scores, tallies=r.tallies) for i, r in enumerate(results)]
+    recall = aggregate(scores, resamples=10).metrics["actors.recall"]
+    assert recall.mean == 1.0 and recall.n == 3 and recall.left_out == 2
+    assert recall.micro == 1.0
+    precision = aggregate(scores, resamples=10).metrics["actors.precision"]
+    assert precision.n == 5 and precision.left_out == 0

@@ -179,3 +179,52 @@ def test_stored_values_hold_no_key(cache: ResponseCache) -> None:
     b.complete(MESSAGES, Item)
     for f in cache.path.parent.iterdir():
         assert key.encode() not in f.read_bytes()
+
+
+# -- issue 14 ----------------------------------------------------------------------------------------------
+def test_two_endpoints_serving_one_model_name_do_not_share_answers(cache: ResponseCache) -> None:
+    answers = []
+    for url, count in (("http://127.0.0.1:8001/v1", 1), ("http://127.0.0.1:8002/v1", 2)):
+        inner = FakeBackend(default=lambda m, rm, c=count: {"name": "apple", "count": c}, model="llama3")
+        inner.settings = Settings(model="openai:llama3", base_url=url)  # type: ignore[attr-defined]
+        answers.append(CachedBackend(inner, cache).complete(MESSAGES, Item))
+    assert [a.value.count for a in answers] == [1, 2]
+    assert not answers[1].cached
+    again = FakeBackend(default=lambda m, rm: {"name": "x", "count": 9}, model="llama3")
+    again.settings = Settings(model="openai:llama3", base_url="http://127.0.0.1:8001/v1/")  # type: ignore[attr-defined]
+    hit = CachedBackend(again, cache).complete(MESSAGES, Item)
+    assert hit.cached and hit.value.count == 1  # the same endpoint, written with a trailing slash
+
+
+def test_a_cache_deleted_mid_run_is_recreated_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    cache = ResponseCache(tmp_path / "c" / CACHE_FILE)
+    b = CachedBackend(fake(), cache)
+    b.complete(MESSAGES, Item)
+    for i in range(40):
+        if i % 10 == 0:
+            shutil.rmtree(tmp_path / "c", ignore_errors=True)  # `rm -rf ~/.cache/summariser` mid-batch
+        assert b.complete([{"role": "user", "content": f"item {i}"}], Item).value.name == "apple"
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) <= 1, [r.getMessage() for r in warnings]
+    assert cache.info().entries >= 1  # it works again after each deletion
+
+
+def test_clear_removes_a_corrupt_cache(cache: ResponseCache, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from summariser.cli.main import cli
+
+    cache.path.parent.mkdir(parents=True)
+    cache.path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(Exception, match="cannot be read"):
+        cache.info()
+    monkeypatch.setenv("SUMMARISER_CACHE_DIR", str(cache.path.parent))
+    result = CliRunner().invoke(cli, ["cache", "clear"])
+    assert result.exit_code == 0, result.output
+    assert "removed the unreadable cache" in result.output and not cache.path.exists()
+    assert CachedBackend(fake(), cache).complete(MESSAGES, Item).value.name == "apple"
+    assert cache.info().entries == 1

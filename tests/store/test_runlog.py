@@ -136,3 +136,37 @@ def test_logs_command_with_no_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SUMMARISER_LOG_DB", str(tmp_path / "empty" / LOG_FILE))
     result = CliRunner().invoke(cli, ["logs"])
     assert result.exit_code == 0 and "no runs logged yet" in result.output
+
+
+# -- issue 14 ----------------------------------------------------------------------------------------------
+def test_a_run_whose_process_is_gone_is_stale_not_running(runlog: RunLog, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from summariser.store.runlog import RunLog\n"
+        "RunLog(sys.argv[1]).start_run(command='batch', model='m', run_id='killed')\n"
+    )  # the process ends without finishing its run, as a killed or refused batch does
+    subprocess.run([sys.executable, "-c", code, str(runlog.path)], check=True)
+    runlog.start_run(command="batch", model="m", run_id="alive")
+    status = {r.run_id: r.status for r in runlog.runs()}
+    assert status == {"killed": "stale", "alive": "running"}
+    runlog.finish_run("alive", status="ok")
+    assert {r.run_id: r.status for r in runlog.runs()}["alive"] == "ok"
+
+
+def test_a_log_from_before_pids_were_recorded_still_reads(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / LOG_FILE
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "CREATE TABLE runs (run_id TEXT PRIMARY KEY, started REAL NOT NULL, finished REAL, command TEXT "
+            "NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'running', items INTEGER NOT NULL "
+            "DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER "
+            "NOT NULL DEFAULT 0);"
+            "INSERT INTO runs (run_id, started, command, model) VALUES ('old', 1.0, 'batch', 'm');"
+        )
+    log = RunLog(path)
+    log.start_run(command="brief", model="m", run_id="new")
+    assert {r.run_id: r.status for r in log.runs()} == {"old": "running", "new": "running"}
