@@ -78,3 +78,10 @@ def test_non_english_is_processed_with_a_warning() -> None:
 def test_non_str_is_refused() -> None:
     with pytest.raises(InputError, match="expected text"):
         article_from_text(b"bytes")  # type: ignore[arg-type]
+
+
+def test_too_little_text_says_the_minimum_and_how_to_fix_it() -> None:
+    # The message reaches users as the CLI's one line and serve's {"error": {...}}: it needs a fix too.
+    with pytest.raises(InputError, match="at least 20 letters") as info:
+        article_from_text("Too short.")
+    assert info.value.hint
