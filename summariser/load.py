@@ -155,7 +155,8 @@ def article_from_text(text: str, *, name: str = "<text>", published: dt.date | N
         raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
     if len(re.findall(r"[^\W\d_]", text)) < MIN_LETTERS:
         raise InputError(
-            f"{name}: too little text to brief ({len(text.strip())} characters; at least {MIN_LETTERS} letters)",
+            f"{name}: too little text to brief "
+            f"({len(text.strip())} characters; at least {MIN_LETTERS} letters)",
             hint="give the report's whole text",
         )
     if _english_share(text) < 0.1:

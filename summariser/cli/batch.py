@@ -155,7 +155,14 @@ class _Display:
     show_default=True,
     help="Briefs at a time for remote engines (local and extractive ones brief one at a time).",
 )
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="One OUT/<id>.json (the brief) or OUT/<id>.md (for people) per article.",
+)
 @model_options
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
 @click.option(
