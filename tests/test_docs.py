@@ -20,3 +20,10 @@ def test_architecture_doc_names_every_module() -> None:
             modules += [p for p in sub.glob("*.py") if not p.stem.startswith("__")]
     missing = sorted(str(p.relative_to(package)) for p in modules if p.stem not in words)
     assert not missing, f"docs/architecture.md does not name: {missing}"
+
+
+def test_readme_lists_every_environment_variable() -> None:
+    from summariser.settings import ENV_VARS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [v for v in ENV_VARS.values() if f"`{v}`" not in readme] == []
