@@ -298,7 +298,7 @@ def logs(count: int | None, run_id: str | None, as_json: bool) -> None:
     runlog = RunLog.for_settings(make_settings(None, None))
     if run_id:
         if not runlog.has_run(run_id):
-            raise InputError(f"no run {run_id} in {runlog.path}", hint="summariser logs lists the recent runs")
+            raise InputError(f"no run {run_id} in {runlog.path}", hint="`summariser logs` lists recent runs")
         calls = runlog.calls(run_id)
         if as_json:
             click.echo(json.dumps([c.__dict__ for c in calls]))
