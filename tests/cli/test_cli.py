@@ -184,3 +184,12 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
         return bare
 
     assert walk(cli, click.Context(cli, info_name="summariser"), "summariser") == []
+
+
+@pytest.mark.parametrize("module", ["summariser", "summariser.cli"])
+def test_python_dash_m_runs_the_command(module: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("summariser, version ")
