@@ -20,6 +20,7 @@ from .errors import InputError
 __all__ = ["MAX_BYTES", "Article", "article_from_text", "load_article", "parse_published"]
 
 MAX_BYTES = 2_000_000  # ~300k words; longer inputs are refused with this number in the message
+MIN_LETTERS = 20  # fewer letters than this is not a report (a title, a stray line): refused with a hint
 _HTML_HINT = re.compile(r"<(html|body|p|div|article|br|span|head)\b[^>]*>", re.I)
 _STOPWORDS = frozenset(
     [
@@ -222,8 +223,12 @@ def article_from_text(
         warnings.append("input was HTML: it was reduced to its text, and offsets refer to that text")
     if not text.strip():
         raise InputError(f"{name}: the article is empty", hint="give a file with the report's text")
-    if len(re.findall(r"[^\W\d_]", text)) < 20:
-        raise InputError(f"{name}: too little text to brief ({len(text.strip())} characters)")
+    if len(re.findall(r"[^\W\d_]", text)) < MIN_LETTERS:
+        raise InputError(
+            f"{name}: too little text to brief "
+            f"({len(text.strip())} characters; at least {MIN_LETTERS} letters)",
+            hint="give the report's whole text",
+        )
     if _english_share(text) < 0.1:
         warnings.append(
             "the article does not look English: extraction rules and prompts are tuned for English"

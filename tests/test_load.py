@@ -157,3 +157,10 @@ def test_summarise_takes_the_publication_date_as_an_editorial_tool_passes_it() -
     assert brief.event.time.date == dt.date(2016, 2, 16)  # "on Tuesday", the day before a Wednesday
     with pytest.raises(InputError, match="published"):
         summarise(text, published=20160217, model="extractive")  # type: ignore[arg-type]
+
+
+def test_too_little_text_says_the_minimum_and_how_to_fix_it() -> None:
+    # The message reaches users as the CLI's one line and serve's {"error": {...}}: it needs a fix too.
+    with pytest.raises(InputError, match="at least 20 letters") as info:
+        article_from_text("Too short.")
+    assert info.value.hint

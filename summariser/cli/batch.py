@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..errors import InputError
 from .main import make_settings, model_options
 
 __all__ = ["batch", "cache_group", "executor_flags", "executor_options", "logs", "stdout_to_stderr"]
@@ -164,7 +165,14 @@ class _Display:
     show_default=True,
     help="Briefs at a time for remote engines (local and extractive ones brief one at a time).",
 )
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="One OUT/<id>.json (the brief) or OUT/<id>.md (for people) per article.",
+)
 @model_options
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
 @click.option(
@@ -305,6 +313,8 @@ def logs(count: int | None, run_id: str | None, as_json: bool) -> None:
 
     runlog = RunLog.for_settings(make_settings(None, None))
     if run_id:
+        if not runlog.has_run(run_id):
+            raise InputError(f"no run {run_id} in {runlog.path}", hint="`summariser logs` lists recent runs")
         calls = runlog.calls(run_id)
         if as_json:
             click.echo(json.dumps([c.__dict__ for c in calls]))
@@ -322,7 +332,7 @@ def logs(count: int | None, run_id: str | None, as_json: bool) -> None:
                 c.outcome if c.outcome == "ok" else f"[red]{c.outcome}[/]",
                 "yes" if c.cached else "",
             )
-        _stdout_console().print(table if calls else f"no calls logged for run {run_id} in {runlog.path}")
+        _stdout_console().print(table if calls else f"run {run_id} made no model calls")
         return
     runs = runlog.runs(count or 10)
     if as_json:

@@ -238,7 +238,14 @@ def score_cmd(
 
 @eval_group.command("report")
 @click.argument("run_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt_", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt_",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="Report on stdout (several runs side by side: Markdown for table).",
+)
 @click.option(
     "--out",
     "-o",
@@ -293,7 +300,7 @@ def report_cmd(
 )
 @click.option("--rescore", is_flag=True, help="Re-score both runs against the current cases first.")
 @click.option("--cases", "cases_spec", help="Cases for --rescore [default: the spec each run recorded].")
-@click.option("--format", "fmt_", type=FORMATS, default="table", show_default=True)
+@click.option("--format", "fmt_", type=FORMATS, default="table", show_default=True, help="Report on stdout.")
 @click.option(
     "--out",
     "-o",
@@ -301,8 +308,14 @@ def report_cmd(
     help="Write the report here (Markdown, or JSON with --format json).",
 )
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
-@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the CIs of the paired differences.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 def compare_cmd(
     base: Path,
     new: Path,

@@ -170,7 +170,13 @@ def make_settings(model: str | None, base_url: str | None, **extra: Any) -> Any:
 @cli.command()
 @click.argument("file", type=str)
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "markdown", "html"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown", "html"]),
+    default="json",
+    show_default=True,
+    help="json: the brief (summariser schema); markdown: for people; "
+    "html: a page with the evidence highlighted.",
 )
 @click.option(
     "--out",

@@ -19,7 +19,13 @@ __all__ = ["serve"]
     show_default=True,
     help="Address to bind (keep 127.0.0.1 behind a reverse proxy).",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="0 picks a free port (the log names it).",
+)
 @model_options
 @click.option(
     "--concurrency",
@@ -51,7 +57,13 @@ __all__ = ["serve"]
     help="Where /v1/batches stores its briefs [default: the user data folder].",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="Server log on stderr (uvicorn and summariser).",
+)
 def serve(
     host: str,
     port: int,

@@ -183,6 +183,9 @@ async def schema() -> Response:
     return Response(brief_json_schema(), media_type="application/schema+json")
 
 
+_BRIEF_QUERY = frozenset({"published", "format", "id"})
+
+
 @router.post(
     "/v1/briefs",
     tags=["briefs"],
@@ -202,6 +205,14 @@ async def create_brief(
     id: str | None = Query(None, description="With a text/plain body: your id for the article."),
 ) -> Response:
     """Brief one article: a JSON object, or the article itself as ``text/plain`` (options as query)."""
+    unknown = sorted(set(request.query_params) - _BRIEF_QUERY)
+    if unknown:  # a misspelt ?publshed= would otherwise be ignored and "on Tuesday" left unresolved
+        raise ApiError(
+            422,
+            "ValidationError",
+            f"invalid fields: unknown query parameter {', '.join(unknown)}",
+            f"use {', '.join(sorted(_BRIEF_QUERY))}",
+        )
     req: BriefRequest = await _json_body(
         request, BriefRequest, plain={"published": published, "format": format, "id": id}
     )

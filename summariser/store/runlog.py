@@ -232,6 +232,17 @@ class RunLog(SQLiteStore):
             out.append(summary)
         return out
 
+    def has_run(self, run_id: str) -> bool:
+        """Whether a run with this id was started in this log (a run may have made no model call)."""
+        if not self.path.exists():
+            return False
+        try:
+            with self._connect(create=False) as conn:
+                row = conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise ConfigError(f"run log {self.path} cannot be read: {exc}") from None
+        return row is not None
+
     def calls(self, run_id: str) -> list[CallRecord]:
         if not self.path.exists():
             return []

@@ -164,3 +164,32 @@ def test_a_bug_exits_70_in_one_line(
     assert InternalError.exit_code == 70 and all(
         cls.exit_code != 70 for cls in (InputError, ConfigError, EndpointError, GenerationError, EvalError)
     )
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    # `summariser X --help` is the reference a newcomer reads: an option listed bare (no text) is a gap.
+    import click
+
+    def walk(cmd: click.Command, ctx: click.Context, path: str) -> list[str]:
+        bare = [
+            f"{path} {p.opts[0]}"
+            for p in cmd.params
+            if isinstance(p, click.Option) and not p.help and p.name != "help"
+        ]
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                assert sub is not None and sub.help, f"{path} {name} has no help text"
+                bare += walk(sub, click.Context(sub, parent=ctx, info_name=name), f"{path} {name}")
+        return bare
+
+    assert walk(cli, click.Context(cli, info_name="summariser"), "summariser") == []
+
+
+@pytest.mark.parametrize("module", ["summariser", "summariser.cli"])
+def test_python_dash_m_runs_the_command(module: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("summariser, version ")

@@ -170,3 +170,21 @@ def test_a_log_from_before_pids_were_recorded_still_reads(tmp_path: Path) -> Non
     log = RunLog(path)
     log.start_run(command="brief", model="m", run_id="new")
     assert {r.run_id: r.status for r in log.runs()} == {"old": "running", "new": "running"}
+
+
+def test_logs_run_tells_an_unknown_id_from_a_run_without_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `summariser batch` ends with "(summariser logs --run ID)": for an extractive run that run exists but
+    # made no call; a mistyped id is a different answer (exit 2), not the same "nothing logged".
+    monkeypatch.setenv("SUMMARISER_LOG_DB", str(tmp_path / LOG_FILE))
+    log = RunLog(tmp_path / LOG_FILE)
+    run_id = log.start_run(command="batch", model="extractive")
+    log.finish_run(run_id, done=3)
+    assert log.has_run(run_id) and not log.has_run("nope")
+    runner = CliRunner()
+    quiet = runner.invoke(cli, ["logs", "--run", run_id])
+    assert quiet.exit_code == 0 and "made no model calls" in quiet.output
+    assert json.loads(runner.invoke(cli, ["logs", "--run", run_id, "--json"]).output) == []
+    unknown = runner.invoke(cli, ["logs", "--run", "nope"])
+    assert unknown.exit_code == 2 and "no run nope" in unknown.output and "Traceback" not in unknown.output
