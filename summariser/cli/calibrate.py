@@ -108,7 +108,13 @@ def run_calibration(
 @click.option(
     "--runs-dir", type=click.Path(file_okay=False, path_type=Path), help="Also keep the two eval runs here."
 )
-@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="bootstrap resamples for each field's paired interval",
+)
 def calibrate(
     cases: str,
     model: str | None,
