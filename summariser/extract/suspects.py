@@ -77,6 +77,20 @@ _ACTIVE = re.compile(
 _IDENTIFIED_AS_SUSPECT = re.compile(
     r"\bidentified\s+" + _NAME + _AFTER_NAME + r"\s+as\s+(?:the|a)\s+(?:possible\s+)?" + _ROLE
 )
+# "... pointed to a possible suspect. That person was identified as 27-year-old X": the role is in the
+# sentence before (checked in find_suspects)
+_THAT_PERSON = re.compile(
+    r"\b(?:That|This)\s+(?:person|man|woman|individual|teen|teenager)\s+(?:was|has been|had been)\s+"
+    r"(?:later\s+)?identified\s+as\s+" + _AGE + _NAME
+)
+_ROLE_BEFORE = re.compile(r"\b(?:" + _ROLE + r"|person of interest)s?\b", re.I)
+# a booking-photo caption: "X, 36, of Town. (Courtesy, Town Police Department)"
+_MUGSHOT = re.compile(
+    r"^[ \t]*" + _NAME + r",\s*\d{1,2},?\s+(?:of|from)\s+[A-Z][\w .'’-]{1,40}?\.?\s*"
+    r"\((?:Photo|Courtesy|Image|Credit|Source|Provided)[^)\n]{0,60}?"
+    r"(?:Police|Sheriff|Jail|Corrections|Department|Marshal|booking)[^)\n]{0,40}\)",
+    re.M,
+)
 _AND_NAME = re.compile(r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+" + _AGE + _NAME)
 _NAME_AND = re.compile(_NAME + r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+$")
 _APPOSITION = re.compile(
@@ -245,6 +259,16 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
             for j in [*joined, before]:
                 if j is not None and (other := _person(an, actors, j.start("name"), j.end("name"))):
                     add(other, (j.start("name"), j.end("name")), certainty, by)
+    for m in _THAT_PERSON.finditer(text):
+        ss, _ = an.sentence_at(m.start())
+        ps, _ = an.sentence_at(max(0, ss - 1))
+        if not _ROLE_BEFORE.search(text, ps, m.start()):
+            continue
+        if name := _person(an, actors, m.start("name"), m.end("name")):
+            add(name, (m.start("name"), m.end("name")), Certainty.SUSPECTED, _sayer(an, m.start()))
+    for m in _MUGSHOT.finditer(text):
+        if name := _person(an, actors, m.start("name"), m.end("name")):
+            add(name, (m.start("name"), m.end("name")), Certainty.SUSPECTED, None)
     for m in _ACTOR_VERB.finditer(text):
         s, e = m.start("name"), m.end("name")
         name = _person(an, actors, s, e)

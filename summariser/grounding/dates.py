@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["resolve_date"]
+__all__ = ["names_other_day", "resolve_date"]
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
@@ -71,3 +71,14 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
             back = (published.weekday() - i) % 7
             return published - dt.timedelta(days=back)
     return None
+
+
+_OTHER_DAY = re.compile(
+    rf"\b(?:weeks?|months?|years?|days|ago|last|earlier|since|{'|'.join(_WEEKDAYS)}|{_MONTH_RE})\b", re.I
+)
+
+
+def names_other_day(text: str | None) -> bool:
+    """Whether a time expression points away from the publication day ('last week', 'in March',
+    'two days ago', a weekday) — then a date it cannot resolve is not the publication day either."""
+    return bool(text and _OTHER_DAY.search(text))

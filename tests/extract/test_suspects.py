@@ -66,3 +66,35 @@ def test_plain_statement_of_the_act_is_confirmed_and_a_hedge_is_suspected() -> N
     )
     hedged = _perps("Corbin Hale allegedly shot his brother during an argument.")["Corbin Hale"]
     assert hedged.certainty is Certainty.SUSPECTED
+
+
+def test_that_person_identified_after_a_suspect_sentence() -> None:
+    text = (
+        "Investigators said the evidence pointed to a co-worker as a possible suspect. That person was "
+        "identified as 41-year-old Leopold Farran, who lives across town."
+    )
+    assert _perps(text)["Leopold Farran"].certainty is Certainty.SUSPECTED
+
+
+def test_that_person_identified_without_a_suspect_is_not_an_attacker() -> None:
+    text = (
+        "A woman was found wounded in a parked van on Elm Road. That person was identified as "
+        "33-year-old Greta Holloway, a nurse."
+    )
+    assert "Greta Holloway" not in _perps(text)
+
+
+def test_booking_photo_caption_names_the_suspect() -> None:
+    text = (
+        "Two killed in apartment shooting\n\nSilas Renwick, 29, of Marlow. (Courtesy, Marlow Police Department)"
+        "\n\nTwo people died after gunfire at an apartment on Friday night, police said."
+    )
+    assert _perps(text)["Silas Renwick"].certainty is Certainty.SUSPECTED
+
+
+def test_family_photo_caption_is_not_a_suspect() -> None:
+    text = (
+        "Two killed in apartment shooting\n\nNora Quill, 29, of Marlow. (Courtesy of the Quill family)"
+        "\n\nTwo people died after gunfire at an apartment on Friday night, police said."
+    )
+    assert "Nora Quill" not in _perps(text)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from summariser.grounding.dates import resolve_date
+from summariser.grounding.dates import names_other_day, resolve_date
 
 PUB = dt.date(2016, 2, 17)  # a Wednesday
 
@@ -31,3 +31,19 @@ def test_weekday_without_publication_date_gives_no_date() -> None:
     assert resolve_date("on Tuesday", None) is None
     assert resolve_date("on 3 March", None) is None
     assert resolve_date("on February 30, 2016", None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        (None, False),
+        ("at 2330", False),
+        ("two hours", False),
+        ("last week", True),
+        ("three days ago", True),
+        ("in March", True),
+        ("on Friday", True),
+    ],
+)
+def test_names_other_day(text: str | None, other: bool) -> None:
+    assert names_other_day(text) is other
