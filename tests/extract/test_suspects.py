@@ -86,8 +86,9 @@ def test_that_person_identified_without_a_suspect_is_not_an_attacker() -> None:
 
 def test_booking_photo_caption_names_the_suspect() -> None:
     text = (
-        "Two killed in apartment shooting\n\nSilas Renwick, 29, of Marlow. (Courtesy, Marlow Police Department)"
-        "\n\nTwo people died after gunfire at an apartment on Friday night, police said."
+        "Two killed in apartment shooting\n\n"
+        "Silas Renwick, 29, of Marlow. (Courtesy, Marlow Police Department)\n\n"
+        "Two people died after gunfire at an apartment on Friday night, police said."
     )
     assert _perps(text)["Silas Renwick"].certainty is Certainty.SUSPECTED
 
