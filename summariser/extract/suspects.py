@@ -38,9 +38,11 @@ _AFTER_NAME = (
 )
 _ROLE = r"(?:suspected\s+|alleged\s+|accused\s+)?(?:suspect|shooter|gunman|killer|attacker|assailant|gunmen)"
 _VERB_CERTAINTY = [
+    (r"(?:pleaded |pled )?not guilty|pleaded innocent", Certainty.CHARGED),  # before "guilty"
     (r"convicted|sentenced|found guilty|pleaded guilty|pled guilty|guilty", Certainty.CONVICTED),
     (
         r"charged|charges?|indicted|indictment|arraign\w*|counts? of|accused|facing|faces|booked on|held on|"
+        r"pleaded not guilty|pled not guilty|pleaded innocent|"
         r"being held|held without|"
         r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed",
         Certainty.CHARGED,
@@ -61,7 +63,8 @@ _PASSIVE = re.compile(
     r"facing|faces|arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|"
     r"turned (?:him|her)self in|identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
     r"wanted|being sought|a suspect|the suspect|a person of interest|being held|held on|held without|"
-    r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed)\b"
+    r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed|pleaded not guilty|pled not guilty|"
+    r"pleaded innocent|suspected of|believed to have (?:shot|killed|fired|opened fire))\b"
 )
 _ACTIVE = re.compile(
     r"\b(?P<verb>arrested|charged|indicted|convicted|sentenced|booked|detained|apprehended|the arrest of|"
@@ -72,7 +75,8 @@ _ACTIVE = re.compile(
     + r"s? as|"
     + _ROLE
     + r"s?,?\s+(?:(?:has|had)\s+been\s+|was\s+|is\s+)?(?:later\s+)?identified\s+(?:\w+\s+){0,5}?as|"
-    r"(?:possible\s+|other\s+)?" + _ROLE + r"\s+(?:is|was)|finds|found)\s+" + _AGE + _NAME
+    r"(?:possible\s+|other\s+)?" + _ROLE + r"\s+(?:is|was)|finds|found|charges against|charging|"
+    r"(?:searching|looking|hunting) for|(?:a\s+)?warrant for|manhunt for)\s+" + _AGE + _NAME
 )
 _IDENTIFIED_AS_SUSPECT = re.compile(
     r"\bidentified\s+" + _NAME + _AFTER_NAME + r"\s+as\s+(?:the|a)\s+(?:possible\s+)?" + _ROLE
@@ -94,11 +98,17 @@ _MUGSHOT = re.compile(
 _AND_NAME = re.compile(r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+" + _AGE + _NAME)
 _NAME_AND = re.compile(_NAME + r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+$")
 _APPOSITION = re.compile(
-    r"\b(?:the|a|an|alleged|suspected)\s+" + _ROLE + r"s?(?:,\s*|\s+)(?:identified as\s+)?" + _AGE + _NAME
+    r"\b(?:the|a|an|alleged|suspected|murder|shooting|homicide|robbery)\s+"
+    + _ROLE
+    + r"s?(?:,\s*|\s+)(?:identified as\s+)?"
+    + _AGE
+    + _NAME
 )
 _ACTOR_VERB = re.compile(
-    _NAME + _AFTER_NAME + r"\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
-    r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots))\b"
+    _NAME + _AFTER_NAME + r"(?:\s+who(?:\s+(?:police|authorities|officials|investigators|prosecutors)\s+"
+    r"(?:say|said|believe))?)?\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
+    r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots)|"
+    r"turned the gun on (?:him|her)self|took (?:his|her) own life|committed suicide)\b"
 )
 _HEDGED = re.compile(
     r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
@@ -160,7 +170,8 @@ def _person(an: Analysis, actors: ActorIndex, s: int, e: int) -> str | None:
 
 
 _PROCESS = re.compile(
-    r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|guilty|"
+    r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|"
+    r"(?:not\s+)?guilty|"
     r"booked|jail|jailed|warrant|wanted|manhunt|surrendered|person of interest|shooter|gunman|allegedly|"
     r"confessed|counts? of|arraign\w*)\b"
 )

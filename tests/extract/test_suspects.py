@@ -99,3 +99,40 @@ def test_family_photo_caption_is_not_a_suspect() -> None:
         "\n\nTwo people died after gunfire at an apartment on Friday night, police said."
     )
     assert "Nora Quill" not in _perps(text)
+
+
+def test_murder_suicide_names_the_attacker() -> None:
+    text = "Police said Everett Crane, 52, shot his neighbour and then turned the gun on himself in Pellston."
+    assert "Everett Crane" in _perps(text)
+    text = "A woman was found dead in her home in Pellston. Everett Crane, 52, took his own life nearby."
+    assert "Everett Crane" in _perps(text)
+
+
+def test_who_police_say_shot() -> None:
+    text = "Officers found Dorian Vale, 27, who police say shot two men outside a bar on Oak Street."
+    assert _perps(text)["Dorian Vale"].certainty is Certainty.SUSPECTED
+
+
+def test_pleaded_not_guilty_is_charged() -> None:
+    text = "Wendell Harrow pleaded not guilty on Monday to two counts of attempted murder."
+    assert _perps(text)["Wendell Harrow"].certainty is Certainty.CHARGED
+
+
+def test_suspected_of_and_believed_to_have_shot() -> None:
+    assert "Ignatius Pole" in _perps("Ignatius Pole is suspected of firing into the crowd at the fair.")
+    assert "Ignatius Pole" in _perps("Ignatius Pole is believed to have shot the clerk during a robbery.")
+
+
+def test_searched_for_and_warrant_for() -> None:
+    assert "Rufus Delacroix" in _perps("Deputies are searching for Rufus Delacroix after the shooting.")
+    assert "Rufus Delacroix" in _perps("A warrant for Rufus Delacroix was issued after the shooting.")
+
+
+def test_murder_suspect_without_an_article() -> None:
+    perps = _perps("Murder suspect Kasimir Brandt was taken to the county jail late Sunday.")
+    assert "Kasimir Brandt" in perps
+
+
+def test_a_victim_who_was_shot_is_not_an_attacker() -> None:
+    text = "Lionel Ashby, 30, who was shot in the chest, died at the hospital, police said."
+    assert "Lionel Ashby" not in _perps(text)
