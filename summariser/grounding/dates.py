@@ -69,6 +69,10 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
     for i, day_name in enumerate(_WEEKDAYS):
         if re.search(rf"\b{day_name}\b", low):
             back = (published.weekday() - i) % 7
+            if back == 6:
+                # the day after the publication day: a publication date a day early (time zones, a
+                # late edition) or a day ahead ("turns 6 on Sunday"), seldom six days back
+                return published
             return published - dt.timedelta(days=back)
     return None
 

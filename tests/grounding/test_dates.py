@@ -47,3 +47,9 @@ def test_weekday_without_publication_date_gives_no_date() -> None:
 )
 def test_names_other_day(text: str | None, other: bool) -> None:
     assert names_other_day(text) is other
+
+
+def test_the_day_after_publication_is_not_read_as_six_days_back() -> None:
+    # PUB is a Wednesday: "Thursday" is the next day, not the Thursday six days before
+    assert resolve_date("on Thursday", PUB) == PUB
+    assert resolve_date("on Friday", PUB) == dt.date(2016, 2, 12)
