@@ -42,7 +42,9 @@ _PREP = re.compile(
     r"(?:\b(?:on|in|at|last|early|late|this|since|during|by|from|until|overnight)\s+)$", re.IGNORECASE
 )
 _VAGUE_TIME = re.compile(
-    r"^(?:today|now|currently|recently|the past|years?|months?|decades?)$", re.IGNORECASE
+    r"^(?:today|now|currently|recently|the past|years?|months?|decades?)$"
+    r"|^\d{1,3}(?:-(?:years?|months?|weeks?|days?)-old)?$",  # an age ("17-year-old") or a bare number
+    re.IGNORECASE,
 )
 
 

@@ -38,9 +38,11 @@ _AFTER_NAME = (
 )
 _ROLE = r"(?:suspected\s+|alleged\s+|accused\s+)?(?:suspect|shooter|gunman|killer|attacker|assailant|gunmen)"
 _VERB_CERTAINTY = [
+    (r"(?:pleaded |pled )?not guilty|pleaded innocent", Certainty.CHARGED),  # before "guilty"
     (r"convicted|sentenced|found guilty|pleaded guilty|pled guilty|guilty", Certainty.CONVICTED),
     (
         r"charged|charges?|indicted|indictment|arraign\w*|counts? of|accused|facing|faces|booked on|held on|"
+        r"pleaded not guilty|pled not guilty|pleaded innocent|"
         r"being held|held without|"
         r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed",
         Certainty.CHARGED,
@@ -61,7 +63,8 @@ _PASSIVE = re.compile(
     r"facing|faces|arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|"
     r"turned (?:him|her)self in|identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
     r"wanted|being sought|a suspect|the suspect|a person of interest|being held|held on|held without|"
-    r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed)\b"
+    r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed|pleaded not guilty|pled not guilty|"
+    r"pleaded innocent|suspected of|believed to have (?:shot|killed|fired|opened fire))\b"
 )
 _ACTIVE = re.compile(
     r"\b(?P<verb>arrested|charged|indicted|convicted|sentenced|booked|detained|apprehended|the arrest of|"
@@ -72,19 +75,40 @@ _ACTIVE = re.compile(
     + r"s? as|"
     + _ROLE
     + r"s?,?\s+(?:(?:has|had)\s+been\s+|was\s+|is\s+)?(?:later\s+)?identified\s+(?:\w+\s+){0,5}?as|"
-    r"(?:possible\s+|other\s+)?" + _ROLE + r"\s+(?:is|was)|finds|found)\s+" + _AGE + _NAME
+    r"(?:possible\s+|other\s+)?" + _ROLE + r"\s+(?:is|was)|finds|found|charges against|charging|"
+    r"(?:searching|looking|hunting) for|(?:a\s+)?warrant for|manhunt for)\s+" + _AGE + _NAME
 )
 _IDENTIFIED_AS_SUSPECT = re.compile(
     r"\bidentified\s+" + _NAME + _AFTER_NAME + r"\s+as\s+(?:the|a)\s+(?:possible\s+)?" + _ROLE
 )
+# "... pointed to a possible suspect. That person was identified as 27-year-old X": the role is in the
+# sentence before (checked in find_suspects)
+_THAT_PERSON = re.compile(
+    r"\b(?:That|This)\s+(?:person|man|woman|individual|teen|teenager)\s+(?:was|has been|had been)\s+"
+    r"(?:later\s+)?identified\s+as\s+" + _AGE + _NAME
+)
+_ROLE_BEFORE = re.compile(r"\b(?:" + _ROLE + r"|person of interest)s?\b", re.I)
+# a booking-photo caption: "X, 36, of Town. (Courtesy, Town Police Department)"
+_MUGSHOT = re.compile(
+    r"^[ \t]*" + _NAME + r",\s*\d{1,2},?\s+(?:of|from)\s+[A-Z][\w .'’-]{1,40}?\.?\s*"
+    r"\((?:Photo|Courtesy|Image|Credit|Source|Provided)[^)\n]{0,60}?"
+    r"(?:Police|Sheriff|Jail|Corrections|Department|Marshal|booking)[^)\n]{0,40}\)",
+    re.M,
+)
 _AND_NAME = re.compile(r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+" + _AGE + _NAME)
 _NAME_AND = re.compile(_NAME + r"(?:,\s*\d{1,3},?)?\s*(?:,\s*)?and\s+$")
 _APPOSITION = re.compile(
-    r"\b(?:the|a|an|alleged|suspected)\s+" + _ROLE + r"s?(?:,\s*|\s+)(?:identified as\s+)?" + _AGE + _NAME
+    r"\b(?:the|a|an|alleged|suspected|murder|shooting|homicide|robbery)\s+"
+    + _ROLE
+    + r"s?(?:,\s*|\s+)(?:identified as\s+)?"
+    + _AGE
+    + _NAME
 )
 _ACTOR_VERB = re.compile(
-    _NAME + _AFTER_NAME + r"\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
-    r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots))\b"
+    _NAME + _AFTER_NAME + r"(?:\s+who(?:\s+(?:police|authorities|officials|investigators|prosecutors)\s+"
+    r"(?:say|said|believe))?)?\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
+    r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots)|"
+    r"turned the gun on (?:him|her)self|took (?:his|her) own life|committed suicide)\b"
 )
 _HEDGED = re.compile(
     r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
@@ -146,7 +170,8 @@ def _person(an: Analysis, actors: ActorIndex, s: int, e: int) -> str | None:
 
 
 _PROCESS = re.compile(
-    r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|guilty|"
+    r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|"
+    r"(?:not\s+)?guilty|"
     r"booked|jail|jailed|warrant|wanted|manhunt|surrendered|person of interest|shooter|gunman|allegedly|"
     r"confessed|counts? of|arraign\w*)\b"
 )
@@ -245,6 +270,16 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
             for j in [*joined, before]:
                 if j is not None and (other := _person(an, actors, j.start("name"), j.end("name"))):
                     add(other, (j.start("name"), j.end("name")), certainty, by)
+    for m in _THAT_PERSON.finditer(text):
+        ss, _ = an.sentence_at(m.start())
+        ps, _ = an.sentence_at(max(0, ss - 1))
+        if not _ROLE_BEFORE.search(text, ps, m.start()):
+            continue
+        if name := _person(an, actors, m.start("name"), m.end("name")):
+            add(name, (m.start("name"), m.end("name")), Certainty.SUSPECTED, _sayer(an, m.start()))
+    for m in _MUGSHOT.finditer(text):
+        if name := _person(an, actors, m.start("name"), m.end("name")):
+            add(name, (m.start("name"), m.end("name")), Certainty.SUSPECTED, None)
     for m in _ACTOR_VERB.finditer(text):
         s, e = m.start("name"), m.end("name")
         name = _person(an, actors, s, e)

@@ -38,7 +38,9 @@ _OTHER_EVENT = re.compile(
 _SELF = re.compile(
     r"\b(?:turn(?:ed|ing) the gun on (?:him|her)self"
     r"|(?:killed|killing|fatally shot|fatally shooting) (?:him|her)self|"
-    r"took (?:his|her) own life|taking (?:his|her) own life)",
+    r"took (?:his|her) own life|taking (?:his|her) own life|"
+    r"(?:before|then|and then|later)\s+(?:fatally\s+)?(?:shot|shooting)\s+(?:him|her)self|"
+    r"committed suicide|died (?:of|from) (?:an apparent |a )?self-inflicted)",
     re.I,
 )
 
@@ -200,7 +202,12 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
         else:
             for f in unit:
                 f.toll = True
-    return out
+    own = _self_inflicted(an, out)
+    if own and not any(
+        f.toll and f.sentence == own[0].sentence and f.number.end <= own[0].number.start for f in killed
+    ):
+        own = []  # only "killed two ... before shooting himself": elsewhere the toll may already count him
+    return sorted([*out, *own], key=lambda f: f.number.start)
 
 
 def _same_claim(a: Figure, b: Figure) -> bool:

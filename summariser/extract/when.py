@@ -32,7 +32,7 @@ TIME_EXPRESSION = re.compile(
     re.IGNORECASE,
 )
 _STAMP = re.compile(
-    r"\b(?:Posted|Updated|Published|Last Updated|Created)\b[^\n]{0,12}$|\(Published\s*$|©|Copyright", re.I
+    r"\b(?:Posted|Updated?|Published|Last Updated|Created)\b:?[^\n]{0,12}$|\(Published\s*$|©|Copyright", re.I
 )
 _EVENT = re.compile(
     r"\b(?:shot|shooting|shootings|killed|killing|dead|died|wounded|injured|hurt|opened fire|fired|gunfire|"

@@ -26,7 +26,7 @@ from ..schema.brief import (
     Quote,
 )
 from ..schema.draft import Draft
-from .dates import resolve_date
+from .dates import names_other_day, resolve_date
 from .freetext import FreeText
 from .ground import Grounder, Problems
 from .link import ActorIdResolver, same_actor
@@ -272,6 +272,10 @@ def assemble(
         evidence=time_ev,
         date=resolve_date(time_src.time_text, published) if time_ev else None,
     )
+    if time.date is None and published is not None and not names_other_day(time.text):
+        # the report names no day of its own: news of the day tells of that day
+        time.date = published
+        p.warnings.append("event date: the report names no day; the publication date is assumed")
     event = Event(
         type=draft.event_type,
         sub_type=draft.sub_type,

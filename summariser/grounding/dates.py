@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["resolve_date"]
+__all__ = ["names_other_day", "resolve_date"]
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
@@ -76,5 +76,20 @@ def _relative(low: str, published: dt.date) -> dt.date | None:
     for i, day_name in enumerate(_WEEKDAYS):
         if re.search(rf"\b{day_name}\b", low):
             back = (published.weekday() - i) % 7
+            if back == 6:
+                # the day after the publication day: a publication date a day early (time zones, a
+                # late edition) or a day ahead ("turns 6 on Sunday"), seldom six days back
+                return published
             return published - dt.timedelta(days=back)
     return None
+
+
+_OTHER_DAY = re.compile(
+    rf"\b(?:weeks?|months?|years?|days|ago|last|earlier|since|{'|'.join(_WEEKDAYS)}|{_MONTH_RE})\b", re.I
+)
+
+
+def names_other_day(text: str | None) -> bool:
+    """Whether a time expression points away from the publication day ('last week', 'in March',
+    'two days ago', a weekday) — then a date it cannot resolve is not the publication day either."""
+    return bool(text and _OTHER_DAY.search(text))

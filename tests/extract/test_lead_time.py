@@ -23,3 +23,18 @@ def test_weekday_is_preferred_to_a_calendar_date_in_the_event_sentence() -> None
     )
     d = extract(text)
     assert d.time_text is not None and "Tuesday" in d.time_text
+
+
+def test_an_age_or_a_bare_number_is_not_the_event_time() -> None:
+    text = "A 17-year-old was wounded in a shooting in Garrow, police said. He is one of 3 hurt this year.\n"
+    d = extract(text)
+    assert d.time_text is None or ("year-old" not in d.time_text and not d.time_text.strip().isdigit())
+
+
+def test_an_update_stamp_is_not_the_event_time() -> None:
+    text = (
+        "Two hurt in cinema shooting\n\nUPDATE SATURDAY 6:10 AM\n\n"
+        "Two people were shot on Friday night outside a cinema in Harwick, police said.\n"
+    )
+    d = extract(text)
+    assert d.time_text is not None and "Friday" in d.time_text

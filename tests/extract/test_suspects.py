@@ -66,3 +66,73 @@ def test_plain_statement_of_the_act_is_confirmed_and_a_hedge_is_suspected() -> N
     )
     hedged = _perps("Corbin Hale allegedly shot his brother during an argument.")["Corbin Hale"]
     assert hedged.certainty is Certainty.SUSPECTED
+
+
+def test_that_person_identified_after_a_suspect_sentence() -> None:
+    text = (
+        "Investigators said the evidence pointed to a co-worker as a possible suspect. That person was "
+        "identified as 41-year-old Leopold Farran, who lives across town."
+    )
+    assert _perps(text)["Leopold Farran"].certainty is Certainty.SUSPECTED
+
+
+def test_that_person_identified_without_a_suspect_is_not_an_attacker() -> None:
+    text = (
+        "A woman was found wounded in a parked van on Elm Road. That person was identified as "
+        "33-year-old Greta Holloway, a nurse."
+    )
+    assert "Greta Holloway" not in _perps(text)
+
+
+def test_booking_photo_caption_names_the_suspect() -> None:
+    text = (
+        "Two killed in apartment shooting\n\n"
+        "Silas Renwick, 29, of Marlow. (Courtesy, Marlow Police Department)\n\n"
+        "Two people died after gunfire at an apartment on Friday night, police said."
+    )
+    assert _perps(text)["Silas Renwick"].certainty is Certainty.SUSPECTED
+
+
+def test_family_photo_caption_is_not_a_suspect() -> None:
+    text = (
+        "Two killed in apartment shooting\n\nNora Quill, 29, of Marlow. (Courtesy of the Quill family)"
+        "\n\nTwo people died after gunfire at an apartment on Friday night, police said."
+    )
+    assert "Nora Quill" not in _perps(text)
+
+
+def test_murder_suicide_names_the_attacker() -> None:
+    text = "Police said Everett Crane, 52, shot his neighbour and then turned the gun on himself in Pellston."
+    assert "Everett Crane" in _perps(text)
+    text = "A woman was found dead in her home in Pellston. Everett Crane, 52, took his own life nearby."
+    assert "Everett Crane" in _perps(text)
+
+
+def test_who_police_say_shot() -> None:
+    text = "Officers found Dorian Vale, 27, who police say shot two men outside a bar on Oak Street."
+    assert _perps(text)["Dorian Vale"].certainty is Certainty.SUSPECTED
+
+
+def test_pleaded_not_guilty_is_charged() -> None:
+    text = "Wendell Harrow pleaded not guilty on Monday to two counts of attempted murder."
+    assert _perps(text)["Wendell Harrow"].certainty is Certainty.CHARGED
+
+
+def test_suspected_of_and_believed_to_have_shot() -> None:
+    assert "Ignatius Pole" in _perps("Ignatius Pole is suspected of firing into the crowd at the fair.")
+    assert "Ignatius Pole" in _perps("Ignatius Pole is believed to have shot the clerk during a robbery.")
+
+
+def test_searched_for_and_warrant_for() -> None:
+    assert "Rufus Delacroix" in _perps("Deputies are searching for Rufus Delacroix after the shooting.")
+    assert "Rufus Delacroix" in _perps("A warrant for Rufus Delacroix was issued after the shooting.")
+
+
+def test_murder_suspect_without_an_article() -> None:
+    perps = _perps("Murder suspect Kasimir Brandt was taken to the county jail late Sunday.")
+    assert "Kasimir Brandt" in perps
+
+
+def test_a_victim_who_was_shot_is_not_an_attacker() -> None:
+    text = "Lionel Ashby, 30, who was shot in the chest, died at the hospital, police said."
+    assert "Lionel Ashby" not in _perps(text)

@@ -171,3 +171,32 @@ def test_headline_uses_the_toll() -> None:
     )
     d = _draft(text, published=dt.date(2016, 6, 4))
     assert "five" not in d.headline.lower()
+
+
+def test_killed_before_shooting_himself_counts_the_attacker() -> None:
+    text = (
+        "Deputies said a man shot and killed two people in a parked truck in Brenlow before shooting himself."
+    )
+    assert _toll(_draft(text), KILLED) == 3
+
+
+def test_an_accidental_self_shooting_is_no_death() -> None:
+    text = "A hunter shot himself in the foot near Brenlow on Sunday and was treated at a clinic."
+    assert _toll(_draft(text), KILLED) == 0
+
+
+def test_died_of_a_self_inflicted_wound_counts_the_attacker() -> None:
+    text = (
+        "Police said a gunman killed two people in Brenlow on Sunday and died of a self-inflicted wound "
+        "in his garage."
+    )
+    assert _toll(_draft(text), KILLED) == 3
+
+
+def test_a_toll_stated_apart_from_the_suicide_is_not_raised() -> None:
+    # "three dead" may already count the gunman: only the same sentence ("killed N ... before") adds him
+    text = (
+        "Three people are dead after a shooting in Brenlow on Sunday. The gunman turned the gun on himself "
+        "in the garage, police said."
+    )
+    assert _toll(_draft(text), KILLED) == 3

@@ -177,3 +177,25 @@ def test_vague_figures_are_grounded_by_their_words_and_range() -> None:
     r = assemble(draft(casualties=[ok, invented]), text, origin=Origin.LLM)
     assert [(c.count_min, c.count_max) for c in r.casualties] == [(24, 99)]
     assert any("Dozens" in u for u in r.problems.ungrounded)
+
+
+def test_no_day_named_falls_back_to_the_publication_date_with_a_warning() -> None:
+    import datetime as dt
+
+    text = "Two men were shot outside a bakery in Dunmore, police said."
+    r = assemble(draft(time_text=None), text, origin=Origin.EXTRACTOR, published=dt.date(2026, 3, 11))
+    assert r.event.time.text is None and r.event.time.date == dt.date(2026, 3, 11)
+    assert any("publication date" in w for w in r.problems.warnings)
+
+
+def test_a_day_the_publication_date_cannot_place_is_left_undated() -> None:
+    import datetime as dt
+
+    text = "Two men were shot outside a bakery in Dunmore last week, police said."
+    r = assemble(draft(time_text="last week"), text, origin=Origin.EXTRACTOR, published=dt.date(2026, 3, 11))
+    assert r.event.time.text == "last week" and r.event.time.date is None
+
+
+def test_without_a_publication_date_nothing_is_assumed() -> None:
+    text = "Two men were shot outside a bakery in Dunmore, police said."
+    assert assemble(draft(time_text=None), text, origin=Origin.EXTRACTOR).event.time.date is None

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from summariser.grounding.dates import resolve_date
+from summariser.grounding.dates import names_other_day, resolve_date
 
 PUB = dt.date(2016, 2, 17)  # a Wednesday
 
@@ -37,3 +37,25 @@ def test_weekday_without_publication_date_gives_no_date() -> None:
 def test_a_date_at_the_edge_of_the_calendar_is_left_unresolved(text: str) -> None:
     # --published 0001-01-01 (a Monday): "yesterday" would be year 0, which Python cannot represent
     assert resolve_date(text, dt.date(1, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        (None, False),
+        ("at 2330", False),
+        ("two hours", False),
+        ("last week", True),
+        ("three days ago", True),
+        ("in March", True),
+        ("on Friday", True),
+    ],
+)
+def test_names_other_day(text: str | None, other: bool) -> None:
+    assert names_other_day(text) is other
+
+
+def test_the_day_after_publication_is_not_read_as_six_days_back() -> None:
+    # PUB is a Wednesday: "Thursday" is the next day, not the Thursday six days before
+    assert resolve_date("on Thursday", PUB) == PUB
+    assert resolve_date("on Friday", PUB) == dt.date(2016, 2, 12)
