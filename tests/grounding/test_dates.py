@@ -33,7 +33,7 @@ def test_weekday_without_publication_date_gives_no_date() -> None:
     assert resolve_date("on February 30, 2016", None) is None
 
 
-@pytest.mark.parametrize("text", ["on Tuesday", "yesterday", "last night", "on Saturday"])
+@pytest.mark.parametrize("text", ["on Wednesday", "yesterday", "last night", "on Saturday"])
 def test_a_date_at_the_edge_of_the_calendar_is_left_unresolved(text: str) -> None:
     # --published 0001-01-01 (a Monday): "yesterday" would be year 0, which Python cannot represent
     assert resolve_date(text, dt.date(1, 1, 1)) is None
