@@ -42,11 +42,14 @@ class EndpointMemory:
     """Per endpoint + model, in this process and (when ``path`` is set) in a small JSON file beside the
     response cache, so a CLI run does not re-discover a refused mode every time."""
 
-    _shared: ClassVar[dict[str, Remembered]] = {}
+    # one in-process memory per file: two cache folders (two users of the library, two tests whose
+    # servers happened to get the same port) never share what an endpoint answered
+    _shared: ClassVar[dict[tuple[str, str], Remembered]] = {}
     _lock = threading.Lock()
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path, *, persist: bool = True) -> None:
         self.path = path
+        self.persist = persist
 
     @staticmethod
     def key(base_url: str, model: str) -> str:
@@ -54,13 +57,14 @@ class EndpointMemory:
 
     def get(self, key: str) -> Remembered:
         with self._lock:
-            if key not in self._shared:
-                self._shared[key] = self._load().get(key, Remembered())
-            return self._shared[key]
+            slot = (str(self.path), key)
+            if slot not in self._shared:
+                self._shared[slot] = self._load().get(key, Remembered())
+            return self._shared[slot]
 
     def update(self, key: str, **changes: Any) -> None:
         with self._lock:
-            current = self._shared.setdefault(key, Remembered())
+            current = self._shared.setdefault((str(self.path), key), Remembered())
             for name, value in changes.items():
                 setattr(current, name, value)
             current.updated = time.time()
@@ -68,10 +72,10 @@ class EndpointMemory:
 
     def forget(self, key: str) -> None:
         with self._lock:
-            self._shared.pop(key, None)
+            self._shared.pop((str(self.path), key), None)
 
     def _load(self) -> dict[str, Remembered]:
-        if self.path is None or not self.path.is_file():
+        if not self.persist or not self.path.is_file():
             return {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -81,7 +85,7 @@ class EndpointMemory:
             return {}
 
     def _save(self, key: str, value: Remembered) -> None:
-        if self.path is None:
+        if not self.persist:
             return
         try:
             data = {k: asdict(v) for k, v in self._load().items()}

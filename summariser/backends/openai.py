@@ -126,7 +126,7 @@ class OpenAIBackend(Backend):
             local=self.local,
             secret=self._api_key,
         )
-        memory_path = settings.resolved_cache_dir / "endpoints.json" if settings.use_cache else None
+        memory_path = settings.resolved_cache_dir / "endpoints.json"  # written only with the cache on
         self.negotiation = Negotiation(
             base_url=self.base_url,
             display=display_url(self.base_url),
@@ -134,7 +134,7 @@ class OpenAIBackend(Backend):
             api_key=self._api_key,
             requested_mode=self.structured_mode,
             local=self.local,
-            memory=EndpointMemory(memory_path),
+            memory=EndpointMemory(memory_path, persist=settings.use_cache),
             context_window=context_window,
             probe_timeout=min(10.0, self.timeout),
             probe_server=probe_server,

@@ -187,3 +187,17 @@ def test_structured_mode_setting_is_checked() -> None:
     assert Settings.from_env({"SUMMARISER_LOCAL_ENDPOINT": "0"}).local_endpoint is False
     with pytest.raises(ConfigError, match="yes/no"):
         Settings.from_env({"SUMMARISER_LOCAL_ENDPOINT": "maybe"})
+
+
+def test_endpoint_memory_is_kept_per_cache_folder(tmp_path: Path) -> None:
+    """Two cache folders never share what an endpoint answered, even for one URL (a port reused by another
+    server): the in-process memory is per file, and nothing is written without the cache."""
+    from summariser.backends.negotiation import EndpointMemory
+
+    key = EndpointMemory.key("http://127.0.0.1:5555/v1", "m")
+    first = EndpointMemory(tmp_path / "a" / "endpoints.json", persist=False)
+    first.update(key, mode="tools", context_window=512)
+    other = EndpointMemory(tmp_path / "b" / "endpoints.json", persist=False)
+    assert other.get(key).mode is None and other.get(key).context_window is None
+    assert first.get(key).mode == "tools"
+    assert not (tmp_path / "a" / "endpoints.json").exists()
