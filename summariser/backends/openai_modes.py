@@ -12,7 +12,7 @@ Modes, strongest first (``auto`` tries them in this order and keeps the first th
 * ``md_json``: no ``response_format`` at all, the JSON is parsed out of the text.
 
 The JSON modes keep the compact schema in the system message as well (it carries the field descriptions a
-grammar does not). An answer that says the endpoint does not take a mode (HTTP 400/415/422/501, or a 500
+grammar does not). An answer that says the endpoint does not take a mode (HTTP 415/422/501, or a 400/500
 whose message is a request-validation error, as llama-cpp-python's server gives for ``json_schema``) is
 not transient: it is never retried, ``auto`` falls through to the next mode once.
 """
@@ -138,7 +138,10 @@ def refusal(exc: BaseException) -> str | None:
     if any(w in lower for w in _CONTEXT_WORDS):
         return None
     status = exc.status_code
-    if status in (400, 415, 422, 501) or (status == 500 and any(w in lower for w in _VALIDATION_WORDS)):
+    # 415/422/501 are about the request's shape; a 400 or 500 only when it says so — a 400 about this one
+    # article (a content filter, say) must not make every later request change its mode
+    shape = any(w in lower for w in _VALIDATION_WORDS)
+    if status in (415, 422, 501) or (status in (400, 500) and shape):
         return f"HTTP {status}: {' '.join(text.split())[:200]}"
     return None
 

@@ -201,3 +201,29 @@ def test_endpoint_memory_is_kept_per_cache_folder(tmp_path: Path) -> None:
     assert other.get(key).mode is None and other.get(key).context_window is None
     assert first.get(key).mode == "tools"
     assert not (tmp_path / "a" / "endpoints.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "is_refusal"),
+    [
+        (400, "this request was refused", False),  # about the article (a content filter): not the mode
+        (400, "response_format json_schema is not supported", True),
+        (500, "internal error", False),
+        (500, "1 validation error for CreateChatCompletionRequest", True),
+        (415, "unsupported media type", True),
+    ],
+)
+def test_only_an_answer_about_the_request_shape_is_a_mode_refusal(
+    status: int, message: str, is_refusal: bool
+) -> None:
+    """A 400 about one article must not switch every later request to another mode (the order of a batch
+    then decided which mode each brief used)."""
+    import httpx
+    import openai
+
+    from summariser.backends.openai_modes import refusal
+
+    request = httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+    response = httpx.Response(status, json={"error": {"message": message}}, request=request)
+    exc = openai.APIStatusError(message, response=response, body={"error": {"message": message}})
+    assert (refusal(exc) is not None) is is_refusal
