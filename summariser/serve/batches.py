@@ -62,7 +62,6 @@ class BatchStore:
         self.engine, self.metrics = engine, metrics
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._progress: dict[str, int] = {}
 
     def _claim(self) -> IO[str] | None:
         """One server per batch folder: two would run (and mark) the same batches."""
