@@ -172,7 +172,7 @@ class Summariser:
     def _extract(self, article: Article) -> Draft:
         from .extract import extract
 
-        return extract(article.text)  # the publication date resolves times in grounding, not here
+        return extract(article.text, published=article.published)  # tells dated earlier events apart
 
     def _ground(self, draft: Draft, article: Article, origin: Origin, fallback: Draft | None) -> Assembled:
         return assemble(

@@ -33,6 +33,7 @@ _CATEGORY = {
     "fatalities": CasualtyCategory.KILLED,
     "lives": CasualtyCategory.KILLED,
     "perished": CasualtyCategory.KILLED,
+    "bodies": CasualtyCategory.KILLED,
     "slain": CasualtyCategory.KILLED,
     "massacred": CasualtyCategory.KILLED,
     "executed": CasualtyCategory.KILLED,
@@ -70,7 +71,7 @@ _SHOT_HIT = (
 )
 _AFTER_VERB = (
     rf"{_SHOT_KILLED}|{_SHOT_INJURED}|{_SHOT_HIT}|fatally|"
-    r"killed|died|dead|perished|slain|massacred|executed|injured|wounded|hurt|hospitali[sz]ed|missing|unaccounted|"
+    r"killed|died|dead|perished|bodies|slain|massacred|executed|injured|wounded|hurt|hospitali[sz]ed|missing|unaccounted|"
     r"displaced|fled|homeless|evacuated|uprooted|detained|arrested|abducted|kidnapped|captured|"
     r"taken hostage|deaths|fatalities|injuries"
 )
@@ -96,7 +97,7 @@ _BEFORE = re.compile(
 _UNITS_AFTER = re.compile(
     r"^\s*(?:%|percent|per cent|years?|months?|weeks?|days?"
     r"|hours?|minutes?|km|kilometres?|kilometers?|miles?|"
-    r"metres?|meters?|feet|times|a\.m\.|p\.m\.|am|pm|dollars"
+    r"metres?|meters?|feet|times|a\.m(?=\.)|p\.m(?=\.)|am|pm|dollars"
     r"|euros|pounds|\$|million dollars|bn|billion|points?|"
     r"votes?|seats?|tons?|tonnes?|kg)\b",
     re.IGNORECASE,
@@ -111,7 +112,9 @@ _HOSPITAL_INJURED = re.compile(
 _IN_HOSPITAL = re.compile(r"\s+in\s+(?:a\s+|the\s+)?hospitals?\b", re.IGNORECASE)
 _CUMULATIVE = re.compile(
     r"\b(?:since (?:19|20)\d\d|since the (?:start|beginning)|civil war|the war has|the conflict has|"
-    r"so far this year|in total|overall|the war,|the conflict,)",
+    r"so far this year|in total|overall|the war,|the conflict,|"
+    r"(?:spate|series|string|rash) of (?:[\w-]+ ){0,3}?(?:shootings|homicides|killings)|"
+    r"(?:span|stretch|period) (?:[\w-]+ ){0,4}?in which)",
     re.IGNORECASE,
 )
 _VICTIM_CUT = re.compile(
@@ -172,7 +175,7 @@ _SUBSET = re.compile(
     r"\s+of\s+(?:the|them|those)\b(?:\s+(?:dead|killed|victims|wounded|injured))?", re.IGNORECASE
 )
 _SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+(?!of\b|from\b|in\b)[a-z]+)?)\b")
-_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or)\s+$|\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?,\s+$")
+_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or|&)\s+$|\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?,\s+$")
 
 
 def _category_after(
@@ -234,9 +237,35 @@ _ONE_VICTIM = re.compile(
 _VERB_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+$")
 
 
+_ADDRESS_BEFORE = re.compile(
+    r"\b(?:Highway|Hwy\.?|Route|Rt\.?|Interstate|I-|State Road|County Road|Road|Street|Avenue|No\.|"
+    r"Apt\.?|Apartment|Room|Suite|Unit|Box|Exit|Mile|Channel|Flight|Bus|bus|Building|Lot)\s*$"
+)
+_ADDRESS_AFTER = re.compile(
+    r"\s+(?:block\b|blk\b|(?!(?:People|Dead|Killed|Injured|Wounded|Hurt|Shot|Die[sd]?|Others|Men|Women|"
+    r"Children|Kids|Teens|Victims|Officers|Civilians|Soldiers|Students)\b)[A-Z][a-z])"
+)
+_EMERGENCY_CALL = re.compile(r"\b(?:call(?:s|ed|ing)?|dial(?:s|ed|led|ing)?)\s+(?:to\s+)?$|\ba\s+$", re.I)
+
+
+def _not_a_count(text: str, num: NumberPhrase) -> bool:
+    """A house number ("the 2400 block", "on 1150 Elm"), a road ("Highway 81") or "911"."""
+    if _ADDRESS_BEFORE.search(text, max(0, num.start - 16), num.start):
+        return True
+    digits = num.as_written.isdigit()
+    if digits and len(num.as_written) >= 3 and _ADDRESS_AFTER.match(text, num.end):
+        return True
+    return num.as_written == "911" and (
+        _EMERGENCY_CALL.search(text, max(0, num.start - 12), num.start) is not None
+        or re.match(r"\s+(?:call|dispatch|operator|center|centre)", text[num.end : num.end + 12], re.I) is not None
+    )
+
+
 def _skip(text: str, num: NumberPhrase) -> bool:
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier is Qualifier.EXACT:
         return True  # a year
+    if _not_a_count(text, num):
+        return True
     if _UNITS_AFTER.match(text[num.end : num.end + 40]) or (num.start > 0 and text[num.start - 1] in "$£€#"):
         return True
     if _MONTH_BEFORE.search(text, max(0, num.start - 12), num.start):
@@ -293,6 +322,9 @@ def find_casualties(
                 and not re.search(r"dead|killed", subset.group())
             ):
                 subset = None  # 'two of the victims died': the dead among those hit, not a breakdown
+            if subset and re.search(r"\b(?:left|leaving|leaves)\s+$", text[max(0, num.start - 10) : num.start]):
+                subset = None  # 'left one of them dead': the toll, not a breakdown
+            num = _with_companion(text, num)
             if subset:
                 who = _SUBSET_WHO.match(text, subset.end())
                 victims = who.group("who") if who else None
@@ -316,19 +348,42 @@ def find_casualties(
     return out
 
 
+_COMPANION = re.compile(
+    r"\b(?:a|an|the|one)\s+(?:[\w-]+\s+)?(?:man|woman|father|mother|dad|mom|husband|wife|grandmother|"
+    r"grandfather|parent)\s+and\s+(?:his|her|their)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _with_companion(text: str, num: NumberPhrase) -> NumberPhrase:
+    """'a father and his two children were found dead': the father is one more."""
+    m = _COMPANION.search(text, max(0, num.start - 40), num.start)
+    if m is None or num.count is None:
+        return num
+    return NumberPhrase(m.start(), num.end, text[m.start() : num.end], num.count + 1, None, None, num.qualifier)
+
+
+_AND_PART = re.compile(r"\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?\s+(?:and|&)\s+")
 _PLACE_PART = re.compile(r"\s+(?:in|at|near)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*,?\s+(?:and\s+)?")
 
 
 def _placed_parts(text: str, numbers: list[NumberPhrase], found: list[Figure]) -> list[Figure]:
-    """'killing 4 in Harwick and 1 in Lowden': a bare number after a figure and its place is another part
-    of the same figure's category."""
+    """'killing 4 in Harwick and 1 in Lowden', 'wounding 2 officers and 3 others': a bare number after a
+    figure and its place or its victims is another part of the same figure's category."""
     out: list[Figure] = []
     for num in sorted(numbers, key=lambda n: n.start):
         earlier = [f for f in [*found, *out] if f.number.end <= num.start]
         prev = max(earlier, key=lambda f: f.number.end, default=None)
-        if prev is None or not _PLACE_PART.fullmatch(text, prev.number.end, num.start):
+        if prev is None:
             continue
-        out.append(dataclasses.replace(prev, number=num, victims=None, toll=False))
+        if _PLACE_PART.fullmatch(text, prev.number.end, num.start):
+            out.append(dataclasses.replace(prev, number=num, victims=None, toll=False))
+        elif prev.victims and _AND_PART.fullmatch(text, prev.number.end, num.start):
+            # 'injuring 2 officers and 3 others': the second number shares the first one's verb
+            vm = re.match(r"\s+((?:[A-Za-z'’-]+\s*){1,2})", text[num.end : num.end + 40])
+            victims = _victims(vm.group(1)) if vm else None
+            if victims:
+                out.append(dataclasses.replace(prev, number=num, victims=victims, toll=False))
     return out
 
 

@@ -46,6 +46,7 @@ _VICTIM_NP = (
     rf"(?:(?:his|her|their|a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 )
 _VICTIM_NP_LATER = (
+    r"(?!(?:whose|who|which|that|then|saying|says|said|while|when)\b)"
     rf"(?:(?:(?:his|her|their|a|an|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_PERSON}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 )
 _HEADLINE_ONE = re.compile(
@@ -59,7 +60,7 @@ _NAMED_DEAD = re.compile(
     rf"(?:\s+\d{{1,2}},)?\s+(?:was|had been)\s+(?:\w+\s+)?{_PASSIVE_DEATH}\b"
 )
 _DEATH_OF = re.compile(
-    r"\b(?:(?:shooting |stabbing )?death|murder|killing|slaying|homicide) of\s+"
+    r"\b(?:(?:shooting |stabbing )?death|murder|killing|slaying|homicide|fatal (?:shooting|stabbing)) of\s+"
     rf"(?P<who>(?:his|her|their|a|an)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON}|(?:\d{{1,2}}-year-old\s+)?"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b(?!\s+and\b|,\s+[A-Z])"
     rf"|\b(?P<who2>{_PERSON})['’]s\s+(?:shooting\s+)?death\b",
@@ -74,9 +75,13 @@ _ONE_HURT = re.compile(
     rf"(?<![\w-])(?P<who>{_ONE})\s+(?:who\s+)?(?:was|has been|is)\s+(?:\w+\s+)?{_HURT_VERB}\b{_NOT_DEAD}",
     re.IGNORECASE,
 )
+_HEADLINE_PERSON = (
+    r"(?:an?\s+|one\s+)?(?:\d{1,2}-year-old\s+)?(?:child|man|woman|boy|girl|teen|"
+    r"toddler|officer|deputy|student|baby|infant|\d{1,2}-year-old)"
+)
 _HEADLINE_HURT = re.compile(
-    r"(?:^|,\s+|\band\s+)(?P<who>(?:an?\s+|one\s+)?(?:\d{1,2}-year-old\s+)?(?:child|man|woman|boy|girl|teen|"
-    r"toddler|officer|deputy|student|baby|infant|\d{1,2}-year-old))\s+" + _HURT_VERB + r"\b"
+    rf"(?:^|,\s+|\band\s+|\b(?:after|as|when)\s+)(?P<who>{_HEADLINE_PERSON}(?:(?:,\s+|,?\s+(?:and|&)\s+)"
+    rf"{_HEADLINE_PERSON})*)\s+" + _HURT_VERB + r"\b"
     r"(?!\s+(?:\d|his|her|their|a|an|the|two|three|four|five|six)\b)",
     re.IGNORECASE,
 )
@@ -101,6 +106,37 @@ _KILLED_ONE = re.compile(
     re.IGNORECASE,
 )
 _SUSPECT = re.compile(r"\b(?:suspect|gunman|shooter|attacker|assailant|robber|intruder)\b", re.IGNORECASE)
+_SLAIN_SUSPECT = re.compile(
+    r"\b(?:the|a)\s+(?:slain|dead|deceased)\s+(?P<who>suspect|gunman|shooter|attacker|assailant|robber|intruder)\b",
+    re.IGNORECASE,
+)
+_NAME_DIED = re.compile(
+    r"(?<![\w-])(?P<who>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+(?:later\s+)?died\s+(?:from|of)\s+"
+    r"(?:his|her|their)\s+(?:gunshot\s+)?(?:wounds|injuries)\b"
+)
+_LEFT_DEAD = re.compile(
+    rf"\b(?:left|leaving|leaves)\s+(?P<who>{_POSSESSED}|(?:[A-Z][a-z]+\s+){{0,2}}[A-Z][a-z]+)\s+dead\b"
+)
+_NOT_A_VICTIM = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|Police|Officials|Authorities)\b"
+)
+
+
+def _list_parts(text: str, start: int, who: str) -> tuple[int, list[str]]:
+    """The victims of a list ("his wife, his son and a neighbour"): a capitalised first item right after a
+    preposition is a place or a name of something ("caught on Facebook Live, a boy and a man"), a day or
+    month is a date: neither is a victim. Returns the list's new start and its items."""
+    parts = [p for p in re.split(r",\s+|,?\s+(?:and|&)\s+", who) if p.strip()]
+    while parts and (
+        _NOT_A_VICTIM.match(parts[0])
+        or (parts[0][:1].isupper() and re.search(r"\b(?:on|in|at|from|to|by|with|via|for)\s+$", text[max(0, start - 6) : start]))
+    ):
+        nxt = text.find(parts[1], start + len(parts[0])) if len(parts) > 1 else -1
+        if nxt < 0:
+            return start, []
+        start, parts = nxt, parts[1:]
+    return start, parts
 _WORD_COUNT = {1: "one"}
 
 
@@ -164,11 +200,10 @@ def phrase_figures(
         out.append(_figure(an, category, m.start("n"), m.end("n"), n, None, reporter, hit=hit))
         taken.append((m.start(), m.end()))
     for m in [*_KILLED_LIST.finditer(text), *_LIST_DEAD.finditer(text)]:
-        who = m.group("who")
-        parts = [p for p in re.split(r",\s+|,?\s+and\s+", who) if p.strip()]
-        if len(parts) < 2 or not free(m.start("who"), m.end("who")):
-            continue
         s, e = m.start("who"), m.end("who")
+        s, parts = _list_parts(text, s, m.group("who"))
+        if len(parts) < 2 or not free(s, e):
+            continue
         out.append(_figure(an, CasualtyCategory.KILLED, s, e, len(parts), None, reporter))
         taken.append((s, e))
     for m in _ONE_DEAD.finditer(text):
@@ -180,7 +215,18 @@ def phrase_figures(
         out.append(_figure(an, CasualtyCategory.KILLED, s, e, 1, victims, reporter))
         taken.append((s, e))
     first_line = text.split("\n", 1)[0]
-    singles = [*_KILLED_ONE.finditer(text), *_NAMED_DEAD.finditer(text), *_DEATH_OF.finditer(text)]
+    for m in _SLAIN_SUSPECT.finditer(text):
+        s, e = m.start(), m.end()
+        if free(s, e):
+            out.append(_figure(an, CasualtyCategory.KILLED, s, e, 1, m.group("who").lower(), reporter))
+            taken.append((s, e))
+    singles = [
+        *_KILLED_ONE.finditer(text),
+        *_NAMED_DEAD.finditer(text),
+        *_DEATH_OF.finditer(text),
+        *_NAME_DIED.finditer(text),
+        *_LEFT_DEAD.finditer(text),
+    ]
     for m in [*singles, *([h] if (h := _HEADLINE_ONE.match(first_line)) else [])]:
         group = "who2" if m.groupdict().get("who2") else "who"
         s, e = m.start(group), m.end(group)
@@ -193,11 +239,11 @@ def phrase_figures(
             cat, hit = _hurt(m.group("v"))
             out.append(_figure(an, cat, s, e, 1, _victim_words(m.group("who")), reporter, hit=hit))
             taken.append((s, e))
-    for m in [*_HURT_LIST.finditer(text), *_HEADLINE_HURT.finditer(first_line)]:
+    for m in [*_HEADLINE_HURT.finditer(first_line), *_HURT_LIST.finditer(text)]:
         s, e = m.start("who"), m.end("who")
-        if not free(s, e):
+        s, parts = _list_parts(text, s, m.group("who"))
+        if not parts or not free(s, e):
             continue
-        parts = [p for p in re.split(r",\s+|,?\s+and\s+", m.group("who")) if p.strip()]
         cat, hit = _hurt(m.group("v"))
         described = _victim_words(m.group("who")) if len(parts) == 1 else None
         out.append(_figure(an, cat, s, e, len(parts), described, reporter, hit=hit))

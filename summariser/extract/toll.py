@@ -33,7 +33,9 @@ _SUSPECT = re.compile(
 )
 _OTHER_EVENT = re.compile(
     r"\b(?:in|since|of) (?:19|20)\d\d\b|\b(?:last|previous) (?:year|month)\b|\b(?:January|February|March|"
-    r"April|May|June|July|August|September|October|November|December) (?:19|20)\d\d\b|\bearlier this year\b",
+    r"April|May|June|July|August|September|October|November|December),? (?:of )?(?:19|20)\d\d\b|"
+    r"\bearlier this year\b|\b(?:weeks|months|years) ago\b|\ba (?:month|year) ago\b|"
+    r"\b(?:recent|previous|earlier|past|prior|other) (?:incidents|attacks|shootings|killings)\b",
 )
 _SELF = re.compile(
     r"\b(?:turn(?:ed|ing) the gun on (?:him|her)self"
@@ -71,12 +73,38 @@ def _vague(f: Figure) -> bool:
     return n.count is None and not any(ch.isdigit() for ch in n.as_written)
 
 
-def _other_event(an: Analysis, f: Figure, published_year: int | None) -> bool:
-    s, e = an.sentence_at(f.number.start)
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+)  # fmt: skip
+_IN_MONTH = re.compile(rf"\b(?:in|during|since|throughout) (?P<month>{'|'.join(_MONTHS)})\b(?!,? \d)")
+_THAT_EVENT = re.compile(
+    r"\b(?:in|of|from) (?:that|the earlier|the previous|the prior|an earlier|a previous) "
+    r"(?:incident|shooting|attack|case)\b|\bretaliation for\b"
+)
+_BACK_REFERENCE = re.compile(r"\s+of\s+(?:them|those)\b")
+
+
+def _other_sentence(an: Analysis, s: int, e: int, published: dt.date | None) -> bool:
     for m in _OTHER_EVENT.finditer(an.text, s, e):
         year = re.search(r"(?:19|20)\d\d", m.group())
-        if year is None or published_year is None or int(year.group()) != published_year:
+        if year is None or published is None or int(year.group()) != published.year:
             return True
+    if published is not None:
+        for m in _IN_MONTH.finditer(an.text, s, e):
+            if _MONTHS.index(m.group("month")) + 1 != published.month:
+                return True  # "45 people were killed in July" in a report of August
+    return _THAT_EVENT.search(an.text, s, e) is not None
+
+
+def _other_event(an: Analysis, f: Figure, published: dt.date | None) -> bool:
+    """The figure is of another, dated event: in its sentence, or "one of them died" right after one."""
+    s, e = an.sentence_at(f.number.start)
+    if _other_sentence(an, s, e, published):
+        return True
+    if _BACK_REFERENCE.match(an.text, f.number.end) and s > 0:
+        ps, pe = an.sentence_at(s - 1)
+        return ps < s and _other_sentence(an, ps, pe, published)
     return False
 
 
@@ -162,30 +190,34 @@ def _derived_injured(an: Analysis, hit: list[Figure], killed: list[Figure], n_in
 def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = None) -> list[Figure]:
     """Mark ``toll`` and ``suspects`` on ``figures``; return them (in text order) with any derived injured
     figure and the attacker's own death."""
-    year = published.year if published else None
     figures = sorted([*figures], key=lambda f: f.number.start)
     for f in figures:
         if f.victims and _SUSPECT.search(f.victims):
             f.suspects = True
     usable = [
-        f for f in figures if not (f.cumulative or f.subset or f.suspects) and not _other_event(an, f, year)
+        f
+        for f in figures
+        if not (f.cumulative or f.subset or f.suspects or _aside(an, f)) and not _other_event(an, f, published)
     ]
     best_killed = _best(
         an, [(sum(map(_value, u)), u) for u in _units(an, _of(usable, CasualtyCategory.KILLED))]
     )
     killed = best_killed[1] if best_killed else []
+    n_killed = sum(_value(f) for f in killed)
+    # "four dead" in the headline, "four people were dead, including the shooter" in the lead: one claim
+    same = [f for f in _of(usable, CasualtyCategory.KILLED) if _value(f) == n_killed] if len(killed) == 1 else killed
+    including = any(_INCLUDING_SUSPECT.match(an.text, f.number.end) for f in same)
     for f in killed:
         f.toll = True
-        if _INCLUDING_SUSPECT.match(an.text, f.number.end) and not _SUSPECT.search(f.victims or ""):
+        if including and not _SUSPECT.search(f.victims or ""):
             f.victims = f"{f.victims or 'people'}, including the suspect"
-    n_killed = sum(_value(f) for f in killed)
     out = list(figures)
     candidates: list[tuple[int, list[Figure]]] = []
     for unit in _units(an, _of(usable, CasualtyCategory.INJURED)):
         value = sum(_value(f) for f in unit)
         others = any((f.victims or "").startswith("other") for f in unit)
-        if unit[0].hit and n_killed and value >= n_killed and not others:
-            value -= n_killed  # "4 shot, 1 dead": three injured
+        if unit[0].hit and n_killed and not others:
+            value = max(0, value - n_killed)  # "4 shot, 1 dead": three injured (fewer shot than dead: none)
         candidates.append((value, unit))
     best = _best(an, candidates)
     if best is not None:
