@@ -19,8 +19,8 @@ def _figure_value(c: CasualtyFigure) -> int:
 
 def brief_toll(brief: IncidentBrief, category: CasualtyCategory) -> int:
     """The brief's toll of ``category``: its figures marked ``toll`` (one, or the parts of one event) plus
-    the largest of the suspects' figures counted apart, unless the toll's victims already include them (GVA counts a
-    suspect killed as a death); a brief with no such figure says 0."""
+    the largest of the suspects' figures counted apart, unless the toll's victims already include them
+    (GVA counts a suspect killed as a death); a brief with no such figure says 0."""
     figures = [c for c in brief.casualties if c.category == category]
     toll = [c for c in figures if c.toll]
     if any(_SUSPECT_WORDS.search(c.victims or "") for c in toll):

@@ -43,6 +43,7 @@ _CATEGORY = {
     "hospitalized": CasualtyCategory.INJURED,
     "hospitalised": CasualtyCategory.INJURED,
     "injuring": CasualtyCategory.INJURED,
+    "injures": CasualtyCategory.INJURED,
     "wounding": CasualtyCategory.INJURED,
     "injuries": CasualtyCategory.INJURED,
     "missing": CasualtyCategory.MISSING,
@@ -87,7 +88,7 @@ _AFTER = re.compile(
 _BEFORE = re.compile(
     r"\b(?P<verb>killing|killed|kills|kill|wounding|wounded|fatally shot|shot and killed|shot and wounded|"
     r"shooting|shot|murdering|murdered|(?:the )?(?:homicides|murders|killings|slayings|shooting deaths) of|"
-    r"injuring|injured|left|leaving|claimed the lives of|"
+    r"injuring|injures|injured|left|leaving|claimed the lives of|"
     r"death toll (?:\w+\s+){0,3}?(?:to|at|of)|(?:the )?deaths of|the lives of|bodies of|displacing|displaced|"
     r"arrested|detained|abducted|kidnapped)"
     r"(?:\s+(?:another|a further|an additional|at least|more than|about|some|nearly|almost|up to|around))?"
@@ -175,7 +176,9 @@ _SUBSET = re.compile(
     r"\s+of\s+(?:the|them|those)\b(?:\s+(?:dead|killed|victims|wounded|injured))?", re.IGNORECASE
 )
 _SUBSET_WHO = re.compile(r"\s+(?:were|was)\s+(?P<who>[a-z]+(?:\s+(?!of\b|from\b|in\b)[a-z]+)?)\b")
-_AND_NEXT = re.compile(r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or|&)\s+$|\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?,\s+$")
+_AND_NEXT = re.compile(
+    r"\s+(?:[A-Za-z'’-]+\s+){1,3}?(?:and|or|&)\s+$|\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?,\s+$"
+)
 
 
 def _category_after(
@@ -257,7 +260,8 @@ def _not_a_count(text: str, num: NumberPhrase) -> bool:
         return True
     return num.as_written == "911" and (
         _EMERGENCY_CALL.search(text, max(0, num.start - 12), num.start) is not None
-        or re.match(r"\s+(?:call|dispatch|operator|center|centre)", text[num.end : num.end + 12], re.I) is not None
+        or re.match(r"\s+(?:call|dispatch|operator|center|centre)", text[num.end : num.end + 12], re.I)
+        is not None
     )
 
 
@@ -322,7 +326,9 @@ def find_casualties(
                 and not re.search(r"dead|killed", subset.group())
             ):
                 subset = None  # 'two of the victims died': the dead among those hit, not a breakdown
-            if subset and re.search(r"\b(?:left|leaving|leaves)\s+$", text[max(0, num.start - 10) : num.start]):
+            if subset and re.search(
+                r"\b(?:left|leaving|leaves)\s+$", text[max(0, num.start - 10) : num.start]
+            ):
                 subset = None  # 'left one of them dead': the toll, not a breakdown
             num = _with_companion(text, num)
             if subset:
@@ -360,7 +366,9 @@ def _with_companion(text: str, num: NumberPhrase) -> NumberPhrase:
     m = _COMPANION.search(text, max(0, num.start - 40), num.start)
     if m is None or num.count is None:
         return num
-    return NumberPhrase(m.start(), num.end, text[m.start() : num.end], num.count + 1, None, None, num.qualifier)
+    return NumberPhrase(
+        m.start(), num.end, text[m.start() : num.end], num.count + 1, None, None, num.qualifier
+    )
 
 
 _AND_PART = re.compile(r"\s+[A-Za-z'’-]+(?:\s+[A-Za-z'’-]+)?\s+(?:and|&)\s+")

@@ -130,13 +130,18 @@ def _list_parts(text: str, start: int, who: str) -> tuple[int, list[str]]:
     parts = [p for p in re.split(r",\s+|,?\s+(?:and|&)\s+", who) if p.strip()]
     while parts and (
         _NOT_A_VICTIM.match(parts[0])
-        or (parts[0][:1].isupper() and re.search(r"\b(?:on|in|at|from|to|by|with|via|for)\s+$", text[max(0, start - 6) : start]))
+        or (
+            parts[0][:1].isupper()
+            and re.search(r"\b(?:on|in|at|from|to|by|with|via|for)\s+$", text[max(0, start - 6) : start])
+        )
     ):
         nxt = text.find(parts[1], start + len(parts[0])) if len(parts) > 1 else -1
         if nxt < 0:
             return start, []
         start, parts = nxt, parts[1:]
     return start, parts
+
+
 _WORD_COUNT = {1: "one"}
 
 

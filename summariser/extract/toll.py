@@ -32,7 +32,7 @@ _SUSPECT = re.compile(
     r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?|robbers?|intruders?)\b", re.I
 )
 _OTHER_EVENT = re.compile(
-    r"\b(?:in|since|of) (?:19|20)\d\d\b|\b(?:last|previous) (?:year|month)\b|\b(?:January|February|March|"
+    r"\b(?i:in|since|of) (?:19|20)\d\d\b|\b(?:last|previous) (?:year|month)\b|\b(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December),? (?:of )?(?:19|20)\d\d\b|"
     r"\bearlier this year\b|\b(?:weeks|months|years) ago\b|\ba (?:month|year) ago\b|"
     r"\b(?:recent|previous|earlier|past|prior|other) (?:incidents|attacks|shootings|killings)\b",
@@ -197,7 +197,8 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     usable = [
         f
         for f in figures
-        if not (f.cumulative or f.subset or f.suspects or _aside(an, f)) and not _other_event(an, f, published)
+        if not (f.cumulative or f.subset or f.suspects or _aside(an, f))
+        and not _other_event(an, f, published)
     ]
     best_killed = _best(
         an, [(sum(map(_value, u)), u) for u in _units(an, _of(usable, CasualtyCategory.KILLED))]
@@ -205,7 +206,11 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     killed = best_killed[1] if best_killed else []
     n_killed = sum(_value(f) for f in killed)
     # "four dead" in the headline, "four people were dead, including the shooter" in the lead: one claim
-    same = [f for f in _of(usable, CasualtyCategory.KILLED) if _value(f) == n_killed] if len(killed) == 1 else killed
+    same = (
+        [f for f in _of(usable, CasualtyCategory.KILLED) if _value(f) == n_killed]
+        if len(killed) == 1
+        else killed
+    )
     including = any(_INCLUDING_SUSPECT.match(an.text, f.number.end) for f in same)
     for f in killed:
         f.toll = True

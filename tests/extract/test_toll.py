@@ -23,7 +23,7 @@ def _toll(draft: Draft, category: CasualtyCategory) -> int:
     figures = [c for c in draft.casualties if c.category is category]
     toll = [c for c in figures if c._toll]
     value = sum(c.count or c.count_min or 0 for c in toll)
-    return value + sum(c.count or 0 for c in figures if c._suspects and not c._toll)
+    return value + max((c.count or 0 for c in figures if c._suspects and not c._toll), default=0)
 
 
 def _tolled(draft: Draft) -> list[DraftCasualty]:
