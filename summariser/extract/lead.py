@@ -12,6 +12,7 @@ from ..schema.taxonomy import EventType
 from .casualties import Figure
 from .events import EventGuess
 from .nlp import Analysis
+from .numbers import word_value
 from .perpetrators import Perp
 from .places import Place
 
@@ -126,10 +127,28 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_PEOPLE = (
+    "teen", "teenager", "man", "woman", "men", "women", "boy", "girl", "child", "children", "toddler", "baby",
+    "officer", "deputy", "trooper", "student", "people", "person", "victim", "victims",
+)  # fmt: skip
+
+
 def _victims(f: Figure) -> str:
     figure = f.number.as_written
-    figure = figure[:1].lower() + figure[1:]
+    first = figure.split()[0] if figure.split() else ""
+    common = ("a", "an", "the", "his", "her", "their", "one", *_PEOPLE)
+    if first.lower() in common or word_value(first) is not None:
+        figure = figure[:1].lower() + figure[1:]  # "Four" / "A man" start a sentence, not a name
+    if f.victims and f.victims.lower() in figure.lower():
+        return figure  # "a teen" described: the words already name the victims
+    if f.described and f.number.count == 1 and not f.victims:
+        return figure if figure.lower() not in ("him", "her") else "one person"
     return f"{figure} {f.victims or ('person' if f.number.count == 1 else 'people')}"
+
+
+def _verb(core: str, singular: str) -> str:
+    """'An attack kills', 'Clashes kill'."""
+    return singular[:-1] if core.endswith(("clashes", "arrests", "talks", "shootings")) else singular
 
 
 def headline(an: Analysis, facts: Facts, first_sentence: str) -> str:
@@ -142,9 +161,9 @@ def headline(an: Analysis, facts: Facts, first_sentence: str) -> str:
     killed = _figure(facts.figures, CasualtyCategory.KILLED)
     injured = _figure(facts.figures, CasualtyCategory.INJURED)
     if killed:
-        return _cap(f"{core} kills {_victims(killed)}{where}")
+        return _cap(f"{core} {_verb(core, 'kills')} {_victims(killed)}{where}")
     if injured:
-        return _cap(f"{core} injures {_victims(injured)}{where}")
+        return _cap(f"{core} {_verb(core, 'injures')} {_victims(injured)}{where}")
     return _cap(f"{core}{where}")
 
 

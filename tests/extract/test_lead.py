@@ -46,3 +46,14 @@ def test_extract_many_matches_extract() -> None:
     many = extract_many(texts)
     assert [d.model_dump() for d in many] == [extract(t).model_dump() for t in texts]
     assert many[0]._summary_spans == extract(ARTICLE)._summary_spans
+
+
+def test_headline_names_a_described_victim_once_and_agrees_in_number() -> None:
+    from summariser.extract import extract
+
+    d = extract(
+        "Teen killed in Marlow shooting\n\nA teen was shot and killed in Marlow on Sunday, police said."
+    )
+    assert "teen teen" not in d.headline.lower()
+    d = extract("Clashes between rival groups killed four people in Nardin on Sunday, officials said.")
+    assert "clashes kills" not in d.headline.lower()
