@@ -25,6 +25,10 @@ _MONTHS = [
 _MONTH_RE = "|".join(m[:3] + r"[a-z]*\.?" for m in _MONTHS)
 
 
+_AHEAD_DAYS = 14
+"""A day and month with no year more than this far after publication is of the year before."""
+
+
 def _month(name: str) -> int:
     return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name[:3].lower()))
 
@@ -57,8 +61,9 @@ def resolve_date(text: str | None, published: dt.date | None) -> dt.date | None:
             found = dt.date(y, month, day)
         except ValueError:
             return None
-        if not year and published is not None and found > published + dt.timedelta(days=183):
-            found = found.replace(year=found.year - 1)  # "Dec. 30" in a report published in January
+        if not year and published is not None and found > published + dt.timedelta(days=_AHEAD_DAYS):
+            # "Dec. 30" in a report published in January: an event is reported after it happens
+            found = found.replace(year=found.year - 1)
         return found
     if published is None:
         return None

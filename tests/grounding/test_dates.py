@@ -17,7 +17,9 @@ PUB = dt.date(2016, 2, 17)  # a Wednesday
         ("yesterday", dt.date(2016, 2, 16)),
         ("today", PUB),
         ("on March 3, 2015", dt.date(2015, 3, 3)),
-        ("on 3 March", dt.date(2016, 3, 3)),
+        ("on 24 February", dt.date(2016, 2, 24)),
+        ("on 3 March", dt.date(2015, 3, 3)),  # weeks ahead of publication: reported events are past
+        ("Dec. 6", dt.date(2015, 12, 6)),
         ("2016-01-05", dt.date(2016, 1, 5)),
         ("last week", None),
         (None, None),
