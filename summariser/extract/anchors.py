@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .gazetteer import country_of
 from .nlp import Analysis
+from .towns import town_info
 
 __all__ = [
     "REGION_WORD",
@@ -249,12 +250,14 @@ def _police(an: Analysis) -> Anchor | None:
     counts: dict[str, list[re.Match[str]]] = {}
     for m in _POLICE.finditer(an.text):
         name = m.group("place")
-        if plausible(name) and not REGION_WORD.search(name) and city_info(name):
+        if SITE.search(name) or REGION_WORD.search(name) or not plausible(name):
+            continue  # "University police", "County police"
+        if city_info(name) or town_info(name):
             counts.setdefault(name, []).append(m)
     if not counts:
         return None
     name, found = max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0].start()))
-    region, country = city_info(name) or (None, None)
+    region, country = city_info(name) or town_info(name) or (None, None)
     return Anchor(name, found[0].start("place"), found[0].end("place"), region, country, "police")
 
 
