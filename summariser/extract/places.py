@@ -129,7 +129,7 @@ class PlaceSet:
         return None
 
 
-_PAGE_TITLE = re.compile(r"\s[-–|]\s|\.(?:com|net|org)\b")
+_PAGE_TITLE = re.compile(r"\s[-–|](?:\s|$)|\.(?:com|net|org)\b")
 """A web page's title run into a name ("Lincoln County - Example.com - Jackson"): no place."""
 _COMPOUND_PART = re.compile(
     r"[-–][A-Z][\w'’]+(?:\s[A-Z][\w'’]+)?\s+(?:neighbou?rhood|section|area|district)\b"

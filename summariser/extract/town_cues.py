@@ -19,7 +19,9 @@ from .towns import town_info
 __all__ = ["TownCue", "find_town_cues", "states_named"]
 
 _W = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+)"  # "Aurora", "McLean", "DeKalb"
-_TOWN = rf"(?P<place>(?:(?:St|Mt|Ft)\.?\s+)?{_W}(?:\s+{_W}){{0,2}})"
+_TOWN = (
+    rf"(?P<place>(?!(?:The|A|An|This|That|In|At|On|Her|His)\s)(?:(?:St|Mt|Ft)\.?\s+)?{_W}(?:\s+{_W}){{0,2}})"
+)
 _TOWN_LAZY = _TOWN.replace("{0,2}", "{0,2}?")  # before a fixed suffix: "Stroudsburg" Area School District
 _PERSON_NOUNS = (
     r"man|woman|men|women|teen|teenager|boy|girl|resident|residents|couple|family|native|mother|father"
@@ -84,7 +86,8 @@ def _known(name: str, states: frozenset[str]) -> tuple[str | None, str | None] |
     if REGION_WORD.search(name):
         return None
     single = " " not in name  # "University", "Park": a word, not a town; "Bean Station" is one
-    info = town_info(name, states) or city_info(name)
+    # a US town first when the text names a US state ("Abingdon, Va."), else the world's city ("Paris")
+    info = (town_info(name, states) or city_info(name)) if states else (city_info(name) or town_info(name))
     if info is None or (single and (SITE.search(name) or STREET.search(name))):
         return None
     return info

@@ -88,3 +88,16 @@ def test_gazetteer_lookups() -> None:
         state_name("Fla.") == "Florida" and state_name("TX") == "Texas" and state_name("Oregon") == "Oregon"
     )
     assert state_name("Main") is None
+
+
+def test_university_police_is_no_city() -> None:
+    text = (
+        "Student killed\n\nOne person is dead after a shooting on the campus of Central State University on "
+        "Friday.\n\nUniversity police chief John Reed identified the suspect."
+    )
+    assert "University" not in [a.name for a in find_anchors(analyse(text))]
+
+
+def test_small_town_named_by_its_police() -> None:
+    text = "Man shot at gas station\n\nSylva Police said a man was shot at a gas station on Friday."
+    assert [(a.name, a.source) for a in find_anchors(analyse(text))] == [("Sylva", "police")]
