@@ -48,6 +48,7 @@ from .speakers import attribute, pronoun_referent
 from .suspects import find_suspects, merge_perpetrators
 from .toll import mark_toll, one_per_reporter
 from .town_cues import find_town_cues
+from .towns import spellings
 from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
@@ -128,6 +129,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     for p in places:
         loc = DraftLocation(name=p.name, aliases=p.aliases, region=p.region, country=p.country)
         loc._kind, loc._city, loc._secondary = p.kind, p.city, p.secondary
+        loc._spellings = [s for n in [p.name, *p.aliases] for s in spellings(n)]
         loc.with_spans(*_first([(m.start, m.end) for m in p.mentions], text, p.name))
         locations.append(loc)
 

@@ -7,6 +7,8 @@ from summariser.extract import extract
 from summariser.extract.nlp import analyse
 from summariser.extract.town_cues import find_town_cues, states_named
 from summariser.extract.towns import spellings, town_info
+from summariser.grounding.assemble import assemble
+from summariser.schema.brief import Origin
 
 
 def _cues(text: str) -> dict[str, bool]:
@@ -125,3 +127,10 @@ def test_other_spellings_of_a_place_name() -> None:
     assert spellings("Mt Vernon") == ["Mount Vernon"]
     assert spellings("D.C.") == ["Washington"]
     assert spellings("Dayton") == []
+
+
+def test_a_key_spelling_of_the_city_is_an_alias_of_the_brief() -> None:
+    text = "Three found dead\n\nMCLEAN, Va. — Three people were found dead in a McLean home on Friday."
+    brief = assemble(extract(text), text, origin=Origin.EXTRACTOR)
+    first = brief.event.locations[0]
+    assert first.name == "McLean" and "Mc Lean" in first.aliases
