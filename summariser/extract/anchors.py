@@ -246,12 +246,17 @@ def _headline(an: Analysis) -> Anchor | None:
     return None
 
 
+_NAME_BEFORE = re.compile(r"(?<![\w.])(?!(?:The|A|An)\s)[A-Z][\w'’]*\.?[ \t]+$")
+
+
 def _police(an: Analysis) -> Anchor | None:
     counts: dict[str, list[re.Match[str]]] = {}
     for m in _POLICE.finditer(an.text):
         name = m.group("place")
-        if SITE.search(name) or REGION_WORD.search(name) or not plausible(name):
-            continue  # "University police", "County police"
+        if SITE.search(name) or REGION_WORD.search(name) or not plausible(name) or state_name(name):
+            continue  # "University police", "County police", "Indiana State Police"
+        if _NAME_BEFORE.search(an.text, max(0, m.start() - 12), m.start()):
+            continue  # "St. Joseph Fire", "Sgt. Reed Police": the end of a longer name
         if city_info(name) or town_info(name):
             counts.setdefault(name, []).append(m)
     if not counts:

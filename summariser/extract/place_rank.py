@@ -38,6 +38,7 @@ _ABBREVIATED = (
     ("St. ", "Saint "),
     ("Ft. ", "Fort "),
     ("Mt ", "Mount "),
+    ("St ", "Saint "),
     ("Ft ", "Fort "),
 )
 
@@ -168,13 +169,11 @@ def rank_places(
     first (added when the rules had not chosen them), neighbourhoods, admin areas, then sites and streets
     (secondary); a bare state abbreviation becomes the city's region, not a place of its own. ``others``:
     the article's other places, of which those the lead names are added last, as secondary; ``towns``:
-    towns the text names in passing, the first named as the scene's ("Waycross Police") the event's city
-    when nothing anchors the report."""
+    towns the text names in passing; the most-named, if named as the scene's ("Waycross Police", "a
+    Waycross home"), is the event's city when nothing anchors the report."""
     towns = list(towns or [])
-    strong = [t for t in towns if t.strong]
-    if not anchors and strong:
-        towns.remove(strong[0])
-        anchors = [strong[0].anchor()]
+    if not anchors and towns and towns[0].strong:  # the most-named town, named as the scene's
+        anchors = [towns.pop(0).anchor()]
     out: list[Place] = []
     for p in places:
         p.kind = _kind(p)

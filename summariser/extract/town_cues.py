@@ -26,18 +26,18 @@ _TOWN_LAZY = _TOWN.replace("{0,2}", "{0,2}?")  # before a fixed suffix: "Strouds
 _PERSON_NOUNS = (
     r"man|woman|men|women|teen|teenager|boy|girl|resident|residents|couple|family|native|mother|father"
 )
-_NOUNS = (
-    rf"{_PERSON_NOUNS}|home|house|apartment|residence|neighbou?rhood|campus|school|store|bar|nightclub|club|"
-    r"motel|hotel|church|pharmacy|business|restaurant|hospital|park|street|block|duplex|complex"
+_SCENE_NOUNS = (
+    r"home|house|apartment|residence|neighbou?rhood|campus|school|store|bar|nightclub|club|motel|hotel|church|"
+    r"pharmacy|business|restaurant|park|street|block|duplex|complex"
 )
 _MODIFIER = re.compile(
-    rf"(?:\b(?:[Aa]n?|[Tt]he|[Hh]er|[Hh]is|[Tt]heir|[Oo]ur)|\d+-year-old|['’]s)\s+{_TOWN_LAZY}\s+(?:{_NOUNS})\b"
+    rf"(?:\b(?:[Aa]n?|[Tt]he|[Hh]er|[Hh]is|[Tt]heir|[Oo]ur)|\d+-year-old|['’]s)\s+{_TOWN_LAZY}\s+"
+    rf"(?:(?P<scene>{_SCENE_NOUNS})|{_PERSON_NOUNS}|hospital)\b"
 )
 _HEAD_MODIFIER = re.compile(rf"^{_TOWN_LAZY}\s+(?:{_PERSON_NOUNS})\b", re.MULTILINE)  # "Aurora man hurt"
 _INSTITUTION = re.compile(
-    rf"\b{_TOWN_LAZY}\s+(?:[Pp]olice|Fire (?:Department|Chief)|(?:Area\s+)?School District|City Schools|"
-    r"Public Schools|(?:Regional\s+|Memorial\s+)?Medical Center|Regional Hospital|Memorial Hospital|"
-    r"City Council|City Hall)\b"
+    rf"\b{_TOWN_LAZY}\s+(?:(?P<scene>[Pp]olice|Fire (?:Department|Chief)|(?:Area\s+)?School District|"
+    r"City Schools|Public Schools|City Council|City Hall)|(?:Regional\s+)?Medical Center|Regional Hospital)\b"
 )
 _AREA = re.compile(rf"\b{_TOWN_LAZY}(?:-{_W}(?:\s{_W})?)*-area\b")
 _LOCATIVE = re.compile(rf"\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Ff]rom|part of)\s+{_TOWN}")
@@ -93,6 +93,7 @@ def _known(name: str, states: frozenset[str]) -> tuple[str | None, str | None] |
     return info
 
 
+_RUNS_ON = re.compile(r"['’]|\s+[A-Z]")
 _TIME_WORD = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
     r"August|September|October|November|December|Jan|Feb|Aug|Sept|Oct|Nov|Dec)$"
@@ -143,8 +144,15 @@ def find_town_cues(an: Analysis) -> list[TownCue]:
             name = m.group("place")
             info = _known(name, states)
             if info is not None:
-                add(name, m.start("place"), info, strong=True)
+                add(
+                    name,
+                    m.start("place"),
+                    info,
+                    strong=rx in (_AREA, _POSSESSIVE) or bool(m.groupdict().get("scene")),
+                )
     for m in _LOCATIVE.finditer(text):
+        if _RUNS_ON.match(text, m.end()):
+            continue  # "in Williams' death", "from Star EMS"
         known = _longest_known(text, m.start("place"), m.group("place"), states)
         if known is not None:
             add(known[0], m.start("place"), known[1], strong=m.group().startswith("part"))

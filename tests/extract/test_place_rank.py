@@ -101,3 +101,11 @@ def test_university_police_is_no_city() -> None:
 def test_small_town_named_by_its_police() -> None:
     text = "Man shot at gas station\n\nSylva Police said a man was shot at a gas station on Friday."
     assert [(a.name, a.source) for a in find_anchors(analyse(text))] == [("Sylva", "police")]
+
+
+def test_a_state_or_the_end_of_a_longer_name_is_no_police_city() -> None:
+    text = (
+        "Man shot\n\nIndiana State Police and Indiana police said a man was shot. He went to the "
+        "St. Joseph Fire Station."
+    )
+    assert find_anchors(analyse(text)) == []
