@@ -109,3 +109,8 @@ def test_a_state_or_the_end_of_a_longer_name_is_no_police_city() -> None:
         "St. Joseph Fire Station."
     )
     assert find_anchors(analyse(text)) == []
+
+
+def test_saint_written_without_a_dot_is_spelled_out() -> None:
+    text = "Man shot in apartment\n\nSt Charles police said a man was shot inside an apartment on Friday."
+    assert "Saint Charles" in [p.name for p in _places(text)]
