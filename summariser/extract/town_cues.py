@@ -4,7 +4,9 @@ apartment", "Jane Doe, 17, of Lingle", "from Connell", "in Lone Tree", "the coun
 "Pittsburgh's Hill-Top neighborhood", "a Temple Hills-area house", "D.C." (Washington).
 
 Each needs the gazetteer (``anchors.city_info`` or a US town of ``towns``), except a home town written
-after a named person's age, the strongest of these cues.
+after a named person's age ("Jane Doe, 17, of Lingle"), the most explicit of these cues. A cue that
+names the scene (police, a home, a school district, a neighbourhood) is strong; one that names where
+someone lives or was taken (a man, a hospital, "from", "in") is weak.
 """
 
 from __future__ import annotations
