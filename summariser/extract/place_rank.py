@@ -12,6 +12,7 @@ from .anchors import REGION_WORD, SITE, STREET, Anchor, city_info, plausible, st
 from .events import VIOLENT
 from .nlp import Analysis, Mention
 from .places import Place
+from .town_cues import TownCue
 
 __all__ = ["rank_places"]
 
@@ -37,6 +38,7 @@ _ABBREVIATED = (
     ("St. ", "Saint "),
     ("Ft. ", "Fort "),
     ("Mt ", "Mount "),
+    ("St ", "Saint "),
     ("Ft ", "Fort "),
 )
 
@@ -73,6 +75,7 @@ def _place_of(an: Analysis, anchor: Anchor, out: list[Place]) -> Place:
 
 
 _MAX_SECONDARY = 8
+_MAX_TOWNS = 6
 _NAMEDSITE = re.compile(
     r"(?P<name>(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s+(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|"
     r"Lane|Drive|Airfield|Airport|Hospital|Hotel|[Rr]estaurant|[Cc]af[eé]|[Mm]arket|[Mm]osque|[Cc]hurch|School|"
@@ -134,17 +137,47 @@ def _secondary_places(an: Analysis, chosen: list[Place], others: list[Place], le
     return out[:_MAX_SECONDARY]
 
 
+def _town_places(an: Analysis, towns: list[TownCue], known: set[str]) -> list[Place]:
+    """Towns the text names in passing (``town_cues``) and the hierarchy lacks: secondary cities."""
+    out: list[Place] = []
+    for t in towns:
+        name = next(iter(_expanded(t.name)), t.name)
+        if name.lower() in known or t.name.lower() in known:
+            continue
+        mention = Mention(an.text[t.start : t.end], "GPE", t.start, t.end)
+        out.append(
+            Place(name, [mention], region=t.region, country=t.country, kind=PlaceKind.CITY, secondary=True)
+        )
+        known.add(name.lower())
+    return out[:_MAX_TOWNS]
+
+
+def _state_of(anchors: list[Anchor], name: str) -> bool:
+    """Whether state ``name`` is the anchored city's region: assumed for a dateline, headline or police
+    city, not for a town the text names only in passing ("NEW YORK —" may be the city)."""
+    return any(a.source != "cue" for a in anchors)
+
+
 def rank_places(
-    an: Analysis, places: list[Place], anchors: list[Anchor], others: list[Place] | None = None
+    an: Analysis,
+    places: list[Place],
+    anchors: list[Anchor],
+    others: list[Place] | None = None,
+    towns: list[TownCue] | None = None,
 ) -> list[Place]:
     """``places`` (the event's) in hierarchy order with kind, city and secondary set: the anchored places
     first (added when the rules had not chosen them), neighbourhoods, admin areas, then sites and streets
     (secondary); a bare state abbreviation becomes the city's region, not a place of its own. ``others``:
-    the article's other places, of which those the lead names are added last, as secondary."""
+    the article's other places, of which those the lead names are added last, as secondary; ``towns``:
+    towns the text names in passing; the most-named, if named as the scene's ("Waycross Police", "a
+    Waycross home"), is the event's city when nothing anchors the report."""
+    towns = list(towns or [])
+    if not anchors and towns and towns[0].strong:  # the most-named town, named as the scene's
+        anchors = [towns.pop(0).anchor()]
     out: list[Place] = []
     for p in places:
         p.kind = _kind(p)
-        if p.kind is PlaceKind.REGION and state_name(p.name) and anchors:
+        if p.kind is PlaceKind.REGION and state_name(p.name) and _state_of(anchors, p.name):
             continue  # "Fla." beside the city: the city's region
         if p.kind is PlaceKind.OTHER and anchors:
             p.kind = PlaceKind.NEIGHBOURHOOD  # a named part of the anchored city
@@ -172,6 +205,7 @@ def rank_places(
              PlaceKind.COUNTRY: 4, PlaceKind.STREET: 5, PlaceKind.OTHER: 6}  # fmt: skip
     rest = sorted(out, key=lambda p: (p.secondary, order[p.kind])) if anchors else out
     lead_end = _lead_end(an)
+    rest += _town_places(an, towns, {n.lower() for p in head + rest for n in [p.name, *p.aliases]})
     extra = _secondary_places(an, head + rest, [p for p in others or [] if p not in out], lead_end)
     if anchors:
         for p in extra:

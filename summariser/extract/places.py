@@ -129,6 +129,14 @@ class PlaceSet:
         return None
 
 
+_PAGE_TITLE = re.compile(r"\s[-–|](?:\s|$)|\.(?:com|net|org)\b")
+"""A web page's title run into a name ("Lincoln County - Example.com - Jackson"): no place."""
+_COMPOUND_PART = re.compile(
+    r"[-–][A-Z][\w'’]+(?:\s[A-Z][\w'’]+)?\s+(?:neighbou?rhood|section|area|district)\b"
+)
+"""The first half of a compound neighbourhood name ("the Maple-Ridge neighborhood"): not a place itself."""
+
+
 def _candidates(an: Analysis) -> list[Mention]:
     text = an.text
     found: list[Mention] = []
@@ -138,7 +146,8 @@ def _candidates(an: Analysis) -> list[Mention]:
     for m in an.mentions:
         overlaps = any(f.start < m.end and m.start < f.end for f in found)
         # a name glued to a word is an adjective ("a UK-based group", "US-backed forces"): no place
-        if m.label in ("GPE", "LOC", "FAC") and not overlaps and not ADJECTIVAL.match(text, m.end):
+        glued = ADJECTIVAL.match(text, m.end) or _COMPOUND_PART.match(text, m.end)
+        if m.label in ("GPE", "LOC", "FAC") and not overlaps and not glued and not _PAGE_TITLE.search(m.text):
             found.append(m)
     # a person/organisation mention that is another spelling of a known place is that place
     for m in an.mentions:

@@ -158,6 +158,7 @@ def _locations(g: Grounder, draft: Draft, fallback: Draft | None, p: Problems) -
             p.ungrounded.append(f"place {loc.name!r} is not in the article")
             continue
         aliases = g.names(loc.aliases, p, f"place {loc.name!r} alias")
+        aliases += [s for s in loc._spellings if s != loc.name and s not in aliases]  # of grounded names
         for alias in aliases:
             m = g.find(alias, fuzzy=False)
             if m and not any(e.start == m.start for e in ev):

@@ -56,6 +56,8 @@ class DraftLocation(DraftItem):
     _kind: PlaceKind = PrivateAttr(default=PlaceKind.OTHER)
     _city: str | None = PrivateAttr(default=None)
     _secondary: bool = PrivateAttr(default=False)
+    # other spellings of a name the article writes ("McLean" -> "Mc Lean", "D.C." -> "Washington")
+    _spellings: list[str] = PrivateAttr(default_factory=list)
 
 
 class DraftPerpetrator(DraftItem):

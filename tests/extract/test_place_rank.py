@@ -88,3 +88,29 @@ def test_gazetteer_lookups() -> None:
         state_name("Fla.") == "Florida" and state_name("TX") == "Texas" and state_name("Oregon") == "Oregon"
     )
     assert state_name("Main") is None
+
+
+def test_university_police_is_no_city() -> None:
+    text = (
+        "Student killed\n\nOne person is dead after a shooting on the campus of Central State University on "
+        "Friday.\n\nUniversity police chief John Reed identified the suspect."
+    )
+    assert "University" not in [a.name for a in find_anchors(analyse(text))]
+
+
+def test_small_town_named_by_its_police() -> None:
+    text = "Man shot at gas station\n\nSylva Police said a man was shot at a gas station on Friday."
+    assert [(a.name, a.source) for a in find_anchors(analyse(text))] == [("Sylva", "police")]
+
+
+def test_a_state_or_the_end_of_a_longer_name_is_no_police_city() -> None:
+    text = (
+        "Man shot\n\nIndiana State Police and Indiana police said a man was shot. He went to the "
+        "St. Joseph Fire Station."
+    )
+    assert find_anchors(analyse(text)) == []
+
+
+def test_saint_written_without_a_dot_is_spelled_out() -> None:
+    text = "Man shot in apartment\n\nSt Charles police said a man was shot inside an apartment on Friday."
+    assert "Saint Charles" in [p.name for p in _places(text)]

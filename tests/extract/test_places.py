@@ -112,3 +112,20 @@ def test_a_diplomatic_event_happens_at_its_venue() -> None:
     )
     draft = extract(text)
     assert [loc.name for loc in _event(draft)] == ["Lisbon"]
+
+
+def test_web_page_title_fragment_is_no_place() -> None:
+    for text in (
+        "One killed in Pike County - NewsNow.com - Columbus, OH\n\n"
+        "Pike County Sheriff Tom Reed said a man was shot and killed on Sunday.",
+        "Man shot in Lake County - WXYZ.com - Jackson, MS\n\nLake County Sheriff Tom Reed said so.",
+    ):
+        assert all(not loc.name.endswith("-") and " - " not in loc.name for loc in extract(text).locations)
+
+
+def test_first_half_of_a_compound_neighbourhood_is_no_place() -> None:
+    text = (
+        "Two hurt in Virginia-Highland neighborhood\n\n"
+        "Two men were shot Sunday night in the Virginia-Highland neighborhood, police said."
+    )
+    assert "Virginia" not in [loc.name for loc in extract(text).locations]
