@@ -1,0 +1,223 @@
+"""More ways a crime report names its attacker, used by ``suspects``.
+
+- the name pieces every suspect rule shares (a person's name, an age, "of Town");
+- a list of names around one that a rule found ("A, 20, B, 18, and C, 18, were charged"; "A, 21, Town;
+  B, 19, Town; and a juvenile were booked");
+- "identified as X" when the one identified is a suspect, not a victim ("the men police say took part in
+  the robbery were identified as ...", "He has been identified as X" after an arrest, "the gunman ...
+  is 16-year-old X", "a military ID that identified him as X");
+- "Arrested for ... was X"; "warrants were issued for X";
+- a confession ("X told detectives he shot ..."), an attempted robbery by the one shot ("X was trying to
+  rob ..."), a self-inflicted wound in a murder-suicide ("X died of a wound that was self-inflicted");
+- the attacker described by age ("a 15-year-old boy shot ...") and named elsewhere with that age.
+
+Each rule gives (name span, certainty, whether a lone surname may stand for the person).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema.brief import Certainty
+from .nlp import Analysis
+
+__all__ = [
+    "AFTER_NAME",
+    "AGE",
+    "NAME",
+    "NAME_BODY",
+    "ROLE",
+    "Hit",
+    "age_linked",
+    "coordinated",
+    "more_hits",
+]
+
+Hit = tuple[tuple[int, int], Certainty, bool]
+
+_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|Mc[A-Z][a-z]+)"
+NAME_BODY = (
+    rf"(?:{_WORD}|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-Z]\b|{_WORD}|de|del|la|van|von|[“\"][A-Z][a-z]+[”\"])){{0,3}}"
+    r"(?:\s+(?:Jr\.|Sr\.|III\b|II\b|IV\b))?"
+)
+NAME = rf"(?P<name>{NAME_BODY})"
+AGE = r"(?:\d{1,2}[- ]year[- ]old\s+)?"
+AFTER_NAME = (
+    r"(?:\s*\([^)]{1,30}\))?(?:,\s*(?:\d{1,3}|\w+\s+\d{1,3}),?)?"
+    r"(?:\s+(?:of|from)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?,?"
+)
+ROLE = r"(?:suspected\s+|alleged\s+|accused\s+)?(?:suspect|shooter|gunman|killer|attacker|assailant|gunmen)"
+
+# what lies between two names of one list: an age, a home town, then ", " / "; " / "and"
+_LIST_GAP = re.compile(
+    r"(?:\s*\([^)]{1,30}\))?(?:,\s*\d{1,3})?(?:,\s*(?:of\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"\s*(?:[,;]\s*(?:and\s+)?|,?\s+and\s+)(?:\d{1,2}[- ]year[- ]old\s+)?"
+)
+_NAME_RX = re.compile(NAME_BODY)
+
+
+def coordinated(an: Analysis, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of the other names listed with the one at ``[s, e)`` in its sentence (names, towns and all:
+    the caller keeps the people)."""
+    ss, se = an.sentence_at(s)
+    items = [(m.start(), m.end()) for m in _NAME_RX.finditer(an.text, ss, se)]
+    at = next((i for i, (a, b) in enumerate(items) if a < e and s < b), None)
+    if at is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for step in (1, -1):
+        i = at
+        while 0 <= i + step < len(items):
+            a, b = sorted((items[i], items[i + step]))
+            if not _LIST_GAP.fullmatch(an.text, a[1], b[0]):
+                break
+            i += step
+            out.append(items[i])
+    return out
+
+
+_SUBJECT_HEAD = re.compile(
+    r"\b(?:(?P<role>suspects?|gunm[ae]n|shooters?|attackers?|assailants?|killers?|robbers?|"
+    r"arrested|charged|custody|detained|wanted|captured|accused|involved in the (?:\w+\s+)?(?:shooting|"
+    r"robbery|killing|attack|homicide|murder|home invasion|burglary))"
+    r"|(?P<victim>victims?|deceased|dead|died|bodies|body|slain|wounded|injured|killed|hospitali[sz]ed))\b",
+    re.IGNORECASE,
+)
+
+
+def _suspect_subject(an: Analysis, lo: int, hi: int) -> bool:
+    """The nearest of a suspect word and a victim word before ``hi`` (from ``lo``) is a suspect word."""
+    heads = list(_SUBJECT_HEAD.finditer(an.text, lo, hi))
+    return bool(heads) and heads[-1].group("role") is not None
+
+
+_IDENTIFIED = re.compile(
+    r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:later\s+|also\s+|since\s+)?identified\s+"
+    r"(?:by\s+[^,.;]{1,40}?\s+)?as\s+" + AGE + NAME
+)
+_IDENTIFIED_OBJECT = re.compile(r"\bidentified\s+(?:him|her|them)\s+as\s+" + AGE + NAME)
+_ROLE_IS = re.compile(
+    r"\b(?:the|a)\s+(?:\w+\s+)?" + ROLE + r"\s+(?:who|that)\b[^.;]{1,150}?,?\s+(?:is|was)\s+"
+    r"(?:identified\s+as\s+)?" + AGE + NAME
+)
+_INVERTED = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<verb>Arrested|Charged|Booked|Jailed|Detained|Indicted)\b[^.\n]{0,200}?\s+"
+    r"(?:was|were|is|are)\s+" + AGE + NAME,
+    re.M,
+)
+_WARRANT = re.compile(
+    r"\bwarrants?\s+(?:(?:have|has|had|were|was)\s+been\s+)?(?:\w+\s+){0,3}?for\s+(?:the\s+arrest\s+of\s+)?"
+    + AGE
+    + NAME
+)
+_TRIAL = re.compile(
+    r"\b(?:hold|held|holds|ordered)\s+" + NAME + AFTER_NAME + r"\s+(?:over\s+)?(?:for|to stand)\s+trial\b"
+    r"|\b(?:death penalty|charges?|indictment|case)\s+against\s+" + NAME.replace("<name>", "<name2>")
+    + r"(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
+)
+_CONFESSED = re.compile(
+    NAME + r"\s+(?:later\s+|also\s+|allegedly\s+|reportedly\s+)*(?:told|admitted to|confessed to)\s+"
+    r"(?:officers|police|investigators|detectives|deputies|troopers|authorities)\s+(?:that\s+)?(?:he|she)\s+"
+    r"(?:had\s+)?(?:(?!(?:was|were|been|got|being)\b)[\w,]+\s+){0,14}?(?:shot|killed|fired)\b"
+)
+_ROBBING = re.compile(
+    NAME
+    + AFTER_NAME
+    + r"\s+(?:was|were)\s+(?:allegedly\s+|reportedly\s+|apparently\s+)?(?:attempting|trying)\s+to"
+    r"\s+(?:rob|commit\s+(?:a|an)\s+(?:armed\s+)?robbery|break\s+into|burglari[sz]e|carjack|steal)\b"
+)
+_SELF_INFLICTED = re.compile(
+    NAME + r"\b[^.;]{0,80}?\b(?:self-inflicted|took (?:his|her) own life|killed (?:him|her)self|"
+    r"shot (?:him|her)self|turned the gun on (?:him|her)self)"
+)
+_MURDER_SUICIDE = re.compile(
+    r"\bmurder[- ]suicide\b"
+    r"|\b(?:and|then)\s+(?:then\s+)?(?:turned the gun on|shot|killed)\s+(?:him|her)self\b",
+    re.IGNORECASE,
+)
+_ROLE_BEFORE = re.compile(
+    r"\b(?:" + ROLE + r"|person of interest|arrested|charged|custody|detained)s?\b", re.IGNORECASE
+)
+
+
+def more_hits(an: Analysis) -> list[Hit]:
+    text = an.text
+    out: list[Hit] = []
+
+    def span(m: re.Match[str]) -> tuple[int, int]:
+        return m.start("name"), m.end("name")
+
+    for m in _IDENTIFIED.finditer(text):
+        ss, _ = an.sentence_at(m.start())
+        if _suspect_subject(an, ss, m.start()):
+            out.append((span(m), Certainty.SUSPECTED, False))
+        elif re.match(r"(?:He|She)\b", text[ss : m.start()]) and ss > 0:
+            ps, _ = an.sentence_at(ss - 1)  # "... has since been arrested. He has been identified as X."
+            if _suspect_subject(an, ps, ss):
+                out.append((span(m), Certainty.SUSPECTED, False))
+    for m in _IDENTIFIED_OBJECT.finditer(text):
+        ss, _ = an.sentence_at(m.start())
+        ps, _ = an.sentence_at(max(0, ss - 1))
+        if _suspect_subject(an, ps, m.start()) or _ROLE_BEFORE.search(text, ss, m.start()):
+            out.append((span(m), Certainty.SUSPECTED, False))
+    for m in _ROLE_IS.finditer(text):
+        out.append((span(m), Certainty.SUSPECTED, False))
+    for m in _INVERTED.finditer(text):
+        verb = m.group("verb").lower()
+        held = verb in ("arrested", "detained")
+        out.append((span(m), Certainty.SUSPECTED if held else Certainty.CHARGED, True))
+    for m in _WARRANT.finditer(text):
+        out.append((span(m), Certainty.SUSPECTED, True))
+    for m in _TRIAL.finditer(text):
+        k = "name" if m.group("name") else "name2"
+        out.append(((m.start(k), m.end(k)), Certainty.CHARGED, True))
+    for m in _CONFESSED.finditer(text):
+        out.append((span(m), Certainty.SUSPECTED, True))
+    for m in _ROBBING.finditer(text):
+        out.append((span(m), Certainty.SUSPECTED, True))
+    if _MURDER_SUICIDE.search(text):
+        for m in _SELF_INFLICTED.finditer(text):
+            out.append((span(m), Certainty.CONFIRMED, True))
+    return [h for h in out if not an.in_quote(h[0][0])]
+
+
+_AGED_ATTACKER = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?P<age>\d{1,2})-year-old\s+(?:boy|girl|man|woman|teen|teenager|youth|suspect|"
+    r"gunman|shooter)\b"
+)
+_ATTACK_AFTER = re.compile(
+    r"\b(?:(?:is|was|has been)\s+(?:accused|charged|arrested|suspected)|shot|killed|opened fire|fatally)\b"
+)
+_VICTIM_BEFORE = re.compile(r"\b(?:shot|killed|wounded|injured|killing|wounding|victims?|of|to)\s+$", re.I)
+_VICTIM_WORD = re.compile(r"\b(?:victims?|deceased|wounded|injured|dead|died|killed)\b", re.I)
+
+
+def age_linked(an: Analysis) -> list[Hit]:
+    """'A 12-year-old boy ... shot his brother' and 'the boys were identified as 12-year-old X, ...':
+    the one person the report names with the attacker's age."""
+    text = an.text
+    out: list[Hit] = []
+    for m in _AGED_ATTACKER.finditer(text):
+        ss, se = an.sentence_at(m.start())
+        if an.in_quote(m.start()) or _VICTIM_WORD.search(text, ss, m.start()):
+            continue
+        act = _ATTACK_AFTER.search(text, m.end(), se)
+        if act is None or re.search(r"\d{1,2}-year-old", text[m.end() : act.start()]):
+            continue
+        age = m.group("age")
+        named = re.compile(
+            rf"\b{age}[- ]year[- ]old\s+(?P<name>{NAME_BODY})|(?P<name2>{NAME_BODY}),\s*{age}\b(?!-)"
+        )
+        found = {
+            (n.start("name"), n.end("name")) if n.group("name") else (n.start("name2"), n.end("name2"))
+            for n in named.finditer(text)
+        }
+        found = {
+            (s, e)
+            for s, e in found
+            if not (_VICTIM_BEFORE.search(text, max(0, s - 30), s) or _VICTIM_WORD.match(text, s))
+        }
+        names = {text[s:e] for s, e in found}
+        if len(names) == 1:
+            out.extend((sp, Certainty.SUSPECTED, False) for sp in sorted(found)[:1])
+    return out
