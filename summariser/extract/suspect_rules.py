@@ -106,14 +106,14 @@ _INVERTED = re.compile(
     re.M,
 )
 _WARRANT = re.compile(
-    r"\bwarrants?\s+(?:(?:have|has|had|were|was)\s+been\s+)?(?:\w+\s+){0,3}?for\s+(?:the\s+arrest\s+of\s+)?"
+    r"\b[Ww]arrants?\s+(?:(?:have|has|had|were|was)\s+been\s+)?(?:\w+\s+){0,3}?for\s+(?:the\s+arrest\s+of\s+)?"
     + AGE
     + NAME
 )
 _TRIAL = re.compile(
     r"\b(?:hold|held|holds|ordered)\s+" + NAME + AFTER_NAME + r"\s+(?:over\s+)?(?:for|to stand)\s+trial\b"
     r"|\b(?:death penalty|charges?|indictment|case)\s+against\s+" + NAME.replace("<name>", "<name2>")
-    + r"(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
+    + r"(?![\w'’])(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
 )
 _CONFESSED = re.compile(
     NAME + r"\s+(?:later\s+|also\s+|allegedly\s+|reportedly\s+)*(?:told|admitted to|confessed to)\s+"

@@ -108,7 +108,7 @@ _ACTOR_VERB = re.compile(
     r"(?:began|started) (?:firing|shooting)|"
     r"(?:retrieved|grabbed|pulled(?: out)?|produced) (?:a|an|his|her) (?:gun|handgun|pistol|rifle|shotgun|"
     r"firearm|weapon) and (?:began|started|opened|fired|shot))\b"
-    r"(?!\s+(?:to death|dead|and (?:killed|wounded|injured)|in the (?:head|chest|back|leg|arm|neck))\b)"
+    r"(?!\s+(?:to death|dead|in the (?:head|chest|back|leg|arm|neck))\b)"
 )
 _HEDGED = re.compile(
     r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
