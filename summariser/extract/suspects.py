@@ -162,6 +162,8 @@ def _person(an: Analysis, actors: ActorIndex, s: int, e: int, lone: bool = False
         return None
     if s > 0 and an.text[s - 1].isalnum():  # "forJonathan": a word glued to the name
         return None
+    if "\n" in name:  # "Advertisement\n\nHe": a heading and the next line
+        return None
     actor = actors.find(name)
     if actor is not None:
         full = actor.name if actor.kind in (ActorKind.PERSON, ActorKind.OTHER) else None
@@ -251,8 +253,8 @@ def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int
         if not keys:
             continue
         name = _person(an, actors, s, e)
-        if name is None:
-            continue
+        if name is None or ((actor := actors.by_name(name)) is not None and _official(an, actor)):
+            continue  # "Deputy X was killed ... the suspect": an officer named near the arrest words
         nearest = min(keys, key=lambda k: abs(k.start() - s))
         out.append((name, (s, e), _certainty(nearest.group())))
     return out

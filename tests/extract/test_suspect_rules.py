@@ -154,3 +154,16 @@ def test_shot_and_killed_is_still_the_act() -> None:
     assert "Kurt Ambler" in _perps(
         "Detectives say Kurt Ambler shot and killed two relatives before killing himself."
     )
+
+
+def test_a_heading_line_is_not_part_of_the_name() -> None:
+    text = "Man held after tavern shooting\n\nAdvertisement\n\nHe was charged with murder on Monday."
+    assert not any("\n" in n for n in _perps(text))
+
+
+def test_an_officer_named_near_the_arrest_words_is_not_a_suspect() -> None:
+    text = (
+        "Police Chief Walter Brandl spoke to reporters on Friday. "
+        "A suspect was arrested hours later, and charges are expected, Walter Brandl said on Saturday."
+    )
+    assert "Walter Brandl" not in _perps(text)
