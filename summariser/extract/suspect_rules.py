@@ -112,7 +112,8 @@ _WARRANT = re.compile(
 )
 _TRIAL = re.compile(
     r"\b(?:hold|held|holds|ordered)\s+" + NAME + AFTER_NAME + r"\s+(?:over\s+)?(?:for|to stand)\s+trial\b"
-    r"|\b(?:death penalty|charges?|indictment|case)\s+against\s+" + NAME.replace("<name>", "<name2>")
+    r"|\b(?:death penalty|charges?|indictment|case)\s+against\s+"
+    + NAME.replace("<name>", "<name2>")
     + r"(?![\w'’])(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
 )
 _CONFESSED = re.compile(
