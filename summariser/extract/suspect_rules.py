@@ -7,6 +7,7 @@
   the robbery were identified as ...", "He has been identified as X" after an arrest, "the gunman ...
   is 16-year-old X", "a military ID that identified him as X");
 - "Arrested for ... was X"; "warrants were issued for X";
+- the one the police shot ("X was shot and killed by deputies", "officers fatally shot X");
 - a confession ("X told detectives he shot ..."), an attempted robbery by the one shot ("X was trying to
   rob ..."), a self-inflicted wound in a murder-suicide ("X died of a wound that was self-inflicted");
 - the attacker described by age ("a 15-year-old boy shot ...") and named elsewhere with that age.
@@ -116,6 +117,18 @@ _TRIAL = re.compile(
     + NAME.replace("<name>", "<name2>")
     + r"(?![\w'’])(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
 )
+_POLICE = (
+    r"(?:police|officers?|deputies|deputy|troopers?|SWAT|law enforcement|police officers?|"
+    r"sheriff's deputies|agents)"
+)
+_SHOT_BY_POLICE = re.compile(
+    NAME
+    + AFTER_NAME
+    + r"\s+(?:was|were|had been)\s+(?:fatally\s+|later\s+)?(?:shot|killed|shot and killed|shot dead)\s+by\s+"
+    r"(?:an?\s+|the\s+|two\s+|several\s+)?(?:[\w-]+\s+)?" + _POLICE + r"\b"
+    r"|\b" + _POLICE + r"\s+(?:fatally\s+|later\s+)?(?:shot|killed|shot and killed|shot dead)\s+(?:the\s+"
+    r"(?:suspect|gunman|shooter),?\s+)?" + AGE + NAME.replace("<name>", "<name2>")
+)
 _CONFESSED = re.compile(
     NAME + r"\s+(?:later\s+|also\s+|allegedly\s+|reportedly\s+)*(?:told|admitted to|confessed to)\s+"
     r"(?:officers|police|investigators|detectives|deputies|troopers|authorities)\s+(?:that\s+)?(?:he|she)\s+"
@@ -172,6 +185,9 @@ def more_hits(an: Analysis) -> list[Hit]:
     for m in _TRIAL.finditer(text):
         k = "name" if m.group("name") else "name2"
         out.append(((m.start(k), m.end(k)), Certainty.CHARGED, True))
+    for m in _SHOT_BY_POLICE.finditer(text):  # the one the police shot is the suspect they faced
+        k = "name" if m.group("name") else "name2"
+        out.append(((m.start(k), m.end(k)), Certainty.SUSPECTED, True))
     for m in _CONFESSED.finditer(text):
         out.append((span(m), Certainty.SUSPECTED, True))
     for m in _ROBBING.finditer(text):

@@ -167,3 +167,10 @@ def test_an_officer_named_near_the_arrest_words_is_not_a_suspect() -> None:
         "A suspect was arrested hours later, and charges are expected, Walter Brandl said on Saturday."
     )
     assert "Walter Brandl" not in _perps(text)
+
+
+def test_the_one_the_police_shot() -> None:
+    assert "Warren Ashe" in _perps(
+        "Warren Ashe, 41, was shot and killed by deputies after he fired at a patrol car."
+    )
+    assert "Warren Ashe" in _perps("Two officers fatally shot Warren Ashe after he fired at a patrol car.")
