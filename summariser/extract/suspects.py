@@ -233,12 +233,36 @@ _VICTIM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# a person the report plainly makes a victim somewhere: "X's death", "X was killed", "the victim, X"
+_VICTIM_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:\w+\s+)?(?:death|killing|murder|slaying|homicide)\b"
+    r"|(?:,\s*\d{1,3},?)?\s+(?:was|were)\s+(?:fatally\s+shot\s+and\s+)?(?:killed|murdered|slain)\b"
+    r"(?!\s+by\s+(?:an?\s+|the\s+)?(?:police|officers?|deputies|deputy|troopers?))",
+    re.IGNORECASE,
+)
+_VICTIM_TITLE = re.compile(
+    r"\b(?:victims?|murder of|killing of|death of|slaying of)\s*,?\s+(?:\d{1,2}-year-old\s+)?$", re.I
+)
+
+
+def _victims(an: Analysis, actors: ActorIndex) -> set[str]:
+    out: set[str] = set()
+    for m in an.mentions:
+        if m.label != "PERSON":
+            continue
+        after = _VICTIM_AFTER.match(an.text, m.end)
+        if after or _VICTIM_TITLE.search(an.text, max(0, m.start - 30), m.start):
+            name = _person(an, actors, m.start, m.end)
+            out |= {name} if name else set()
+    return out
+
 
 def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int, int], Certainty]]:
     """A person named within a few words of an arrest, charge, conviction or 'suspect' in one sentence,
     who is not an official, a relative or witness, or a victim."""
     text = an.text
     out: list[tuple[str, tuple[int, int], Certainty]] = []
+    victims = _victims(an, actors)
     for m in an.mentions:
         if m.label != "PERSON" or an.in_quote(m.start):
             continue
@@ -253,7 +277,9 @@ def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int
         if not keys:
             continue
         name = _person(an, actors, s, e)
-        if name is None or ((actor := actors.by_name(name)) is not None and _official(an, actor)):
+        if name is None or name in victims:
+            continue
+        if (actor := actors.by_name(name)) is not None and _official(an, actor):
             continue  # "Deputy X was killed ... the suspect": an officer named near the arrest words
         nearest = min(keys, key=lambda k: abs(k.start() - s))
         out.append((name, (s, e), _certainty(nearest.group())))

@@ -174,3 +174,8 @@ def test_the_one_the_police_shot() -> None:
         "Warren Ashe, 41, was shot and killed by deputies after he fired at a patrol car."
     )
     assert "Warren Ashe" in _perps("Two officers fatally shot Warren Ashe after he fired at a patrol car.")
+
+
+def test_the_one_whose_death_it_is_is_not_charged() -> None:
+    perps = _perps("Lee Tan was killed on Friday. Quentin Marsh, 34, was charged with murder in Tan's death.")
+    assert "Quentin Marsh" in perps and "Lee Tan" not in perps
