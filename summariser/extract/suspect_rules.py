@@ -11,6 +11,8 @@
 - a confession ("X told detectives he shot ..."), an attempted robbery by the one shot ("X was trying to
   rob ..."), a self-inflicted wound in a murder-suicide ("X died of a wound that was self-inflicted");
 - the attacker described by age ("a 15-year-old boy shot ...") and named elsewhere with that age.
+- the filters: an officer or official ("Officer X", "X, a police spokesman"), and a person the report
+  plainly makes a victim ("X's death", "X was killed", "the victim, X").
 
 Each rule gives (name span, certainty, whether a lone surname may stand for the person).
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..schema.brief import Certainty
+from .actors import ActorRec
 from .nlp import Analysis
 
 __all__ = [
@@ -32,6 +35,8 @@ __all__ = [
     "age_linked",
     "coordinated",
     "more_hits",
+    "official",
+    "victim_mention",
 ]
 
 Hit = tuple[tuple[int, int], Certainty, bool]
@@ -238,3 +243,36 @@ def age_linked(an: Analysis) -> list[Hit]:
         if len(names) == 1:
             out.extend((sp, Certainty.SUSPECTED, False) for sp in sorted(found)[:1])
     return out
+
+
+_OFFICIAL_TITLE = re.compile(
+    r"\b(?:Sheriff|Chief|Officer|Detective|Det\.|Sgt\.?|Sergeant|Lt\.?|Lieutenant|Capt\.?|Captain|Cpl\.?|"
+    r"Corporal|Deputy|Trooper|Agent|Judge|Attorney|Prosecutor|Coroner|Commissioner|Superintendent|Mayor|"
+    r"[Oo]fficer|[Dd]eputy|[Dd]etective|[Tt]rooper|[Ss]pokes(?:man|woman|person))\s+(?:[A-Z][\w.'’-]*\s+){0,2}$"
+)
+
+
+def official(an: Analysis, actor: ActorRec) -> bool:
+    """A police officer, official or the like: titled so at some mention ("Officer Ross Dale")."""
+    role = (actor.role or "").lower()
+    if re.search(
+        r"\b(?:officer|deputy|detective|sheriff|chief|sergeant|trooper|agent|spokes\w+|judge)\b", role
+    ):
+        return True
+    return any(_OFFICIAL_TITLE.search(an.text, max(0, s - 40), s) for s, _ in actor.mentions)
+
+
+# a person the report plainly makes a victim somewhere: "X's death", "X was killed", "the victim, X"
+_VICTIM_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:\w+\s+)?(?:death|killing|murder|slaying|homicide)\b"
+    r"|(?:,\s*\d{1,3},?)?\s+(?:was|were)\s+(?:fatally\s+shot\s+and\s+)?(?:killed|murdered|slain)\b"
+    r"(?!\s+by\s+(?:an?\s+|the\s+)?(?:police|officers?|deputies|deputy|troopers?))",
+    re.IGNORECASE,
+)
+_VICTIM_TITLE = re.compile(
+    r"\b(?:victims?|murder of|killing of|death of|slaying of)\s*,?\s+(?:\d{1,2}-year-old\s+)?$", re.I
+)
+
+
+def victim_mention(an: Analysis, s: int, e: int) -> bool:
+    return bool(_VICTIM_AFTER.match(an.text, e) or _VICTIM_TITLE.search(an.text, max(0, s - 30), s))

@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 
 from ..schema.brief import ActorKind, Certainty
-from .actors import ActorIndex, ActorRec
+from .actors import ActorIndex
 from .nlp import Analysis
 from .perpetrators import Perp
-from .suspect_rules import AFTER_NAME, AGE, NAME, ROLE, age_linked, coordinated, more_hits
+from .suspect_rules import (
+    AFTER_NAME,
+    AGE,
+    NAME,
+    ROLE,
+    age_linked,
+    coordinated,
+    more_hits,
+    official,
+    victim_mention,
+)
 
 __all__ = ["RANK", "find_suspects", "merge_perpetrators"]
 
@@ -176,7 +186,7 @@ def _person(an: Analysis, actors: ActorIndex, s: int, e: int, lone: bool = False
             if len(fuller) == 1:
                 actor = fuller[0]
                 full = actor.name
-        if lone and _official(an, actor):
+        if lone and official(an, actor):
             return None
         if full and lone and len(full.split()) == 1 and actor.kind is ActorKind.PERSON:
             return full
@@ -185,23 +195,6 @@ def _person(an: Analysis, actors: ActorIndex, s: int, e: int, lone: bool = False
         return None
     spacy_person = any(m.label == "PERSON" and m.start < e and s < m.end for m in an.mentions)
     return name if spacy_person or len(name.split()) >= 2 else None
-
-
-_OFFICIAL_TITLE = re.compile(
-    r"\b(?:Sheriff|Chief|Officer|Detective|Det\.|Sgt\.?|Sergeant|Lt\.?|Lieutenant|Capt\.?|Captain|Cpl\.?|"
-    r"Corporal|Deputy|Trooper|Agent|Judge|Attorney|Prosecutor|Coroner|Commissioner|Superintendent|Mayor|"
-    r"[Oo]fficer|[Dd]eputy|[Dd]etective|[Tt]rooper|[Ss]pokes(?:man|woman|person))\s+(?:[A-Z][\w.'’-]*\s+){0,2}$"
-)
-
-
-def _official(an: Analysis, actor: ActorRec) -> bool:
-    """A police officer, official or the like: titled so at some mention ("Officer Ross Dale")."""
-    role = (actor.role or "").lower()
-    if re.search(
-        r"\b(?:officer|deputy|detective|sheriff|chief|sergeant|trooper|agent|spokes\w+|judge)\b", role
-    ):
-        return True
-    return any(_OFFICIAL_TITLE.search(an.text, max(0, s - 40), s) for s, _ in actor.mentions)
 
 
 _PROCESS = re.compile(
@@ -233,25 +226,13 @@ _VICTIM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# a person the report plainly makes a victim somewhere: "X's death", "X was killed", "the victim, X"
-_VICTIM_AFTER = re.compile(
-    r"(?:'s|’s)\s+(?:\w+\s+)?(?:death|killing|murder|slaying|homicide)\b"
-    r"|(?:,\s*\d{1,3},?)?\s+(?:was|were)\s+(?:fatally\s+shot\s+and\s+)?(?:killed|murdered|slain)\b"
-    r"(?!\s+by\s+(?:an?\s+|the\s+)?(?:police|officers?|deputies|deputy|troopers?))",
-    re.IGNORECASE,
-)
-_VICTIM_TITLE = re.compile(
-    r"\b(?:victims?|murder of|killing of|death of|slaying of)\s*,?\s+(?:\d{1,2}-year-old\s+)?$", re.I
-)
-
 
 def _victims(an: Analysis, actors: ActorIndex) -> set[str]:
     out: set[str] = set()
     for m in an.mentions:
         if m.label != "PERSON":
             continue
-        after = _VICTIM_AFTER.match(an.text, m.end)
-        if after or _VICTIM_TITLE.search(an.text, max(0, m.start - 30), m.start):
+        if victim_mention(an, m.start, m.end):
             name = _person(an, actors, m.start, m.end)
             out |= {name} if name else set()
     return out
@@ -279,7 +260,7 @@ def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int
         name = _person(an, actors, s, e)
         if name is None or name in victims:
             continue
-        if (actor := actors.by_name(name)) is not None and _official(an, actor):
+        if (actor := actors.by_name(name)) is not None and official(an, actor):
             continue  # "Deputy X was killed ... the suspect": an officer named near the arrest words
         nearest = min(keys, key=lambda k: abs(k.start() - s))
         out.append((name, (s, e), _certainty(nearest.group())))
