@@ -7,6 +7,7 @@
   the robbery were identified as ...", "He has been identified as X" after an arrest, "the gunman ...
   is 16-year-old X", "a military ID that identified him as X");
 - "Arrested for ... was X"; "warrants were issued for X";
+- the one the report says was armed ("X was armed with a rifle"), unless a defender;
 - the one the police shot ("X was shot and killed by deputies", "officers fatally shot X");
 - a confession ("X told detectives he shot ..."), an attempted robbery by the one shot ("X was trying to
   rob ..."), a self-inflicted wound in a murder-suicide ("X died of a wound that was self-inflicted");
@@ -134,6 +135,13 @@ _SHOT_BY_POLICE = re.compile(
     r"|\b" + _POLICE + r"\s+(?:fatally\s+|later\s+)?(?:shot|killed|shot and killed|shot dead)\s+(?:the\s+"
     r"(?:suspect|gunman|shooter),?\s+)?" + AGE + NAME.replace("<name>", "<name2>")
 )
+_ARMED = re.compile(
+    NAME + r"\s+(?:was armed with|was carrying|had)\s+(?:a|an|two|three)\s+(?:[\w.-]+\s+){0,6}?"
+    r"(?:pistol|rifle|handgun|gun|shotgun|revolver)s?\b"
+)
+_DEFENDER = re.compile(
+    r"\b(?:homeowners?|residents?|clerks?|owners?|permit|victims?|self-defen[cs]e)\b", re.I
+)
 _CONFESSED = re.compile(
     NAME + r"\s+(?:later\s+|also\s+|allegedly\s+|reportedly\s+)*(?:told|admitted to|confessed to)\s+"
     r"(?:officers|police|investigators|detectives|deputies|troopers|authorities)\s+(?:that\s+)?(?:he|she)\s+"
@@ -193,6 +201,10 @@ def more_hits(an: Analysis) -> list[Hit]:
     for m in _SHOT_BY_POLICE.finditer(text):  # the one the police shot is the suspect they faced
         k = "name" if m.group("name") else "name2"
         out.append(((m.start(k), m.end(k)), Certainty.SUSPECTED, True))
+    for m in _ARMED.finditer(text):  # "X had a pistol and a rifle on him": armed, not defending
+        ss, se = an.sentence_at(m.start())
+        if not _DEFENDER.search(text, ss, se):
+            out.append((span(m), Certainty.SUSPECTED, True))
     for m in _CONFESSED.finditer(text):
         out.append((span(m), Certainty.SUSPECTED, True))
     for m in _ROBBING.finditer(text):

@@ -179,3 +179,10 @@ def test_the_one_the_police_shot() -> None:
 def test_the_one_whose_death_it_is_is_not_charged() -> None:
     perps = _perps("Lee Tan was killed on Friday. Quentin Marsh, 34, was charged with murder in Tan's death.")
     assert "Quentin Marsh" in perps and "Lee Tan" not in perps
+
+
+def test_the_one_armed_but_not_a_defender() -> None:
+    text = "The official says Victor Kessler had a rifle and two pistols on him when officers reached him."
+    assert "Victor Kessler" in _perps(text)
+    text = "The homeowner, Victor Kessler, had a shotgun and fired at the intruders."
+    assert "Victor Kessler" not in _perps(text)
