@@ -282,7 +282,8 @@ _VICTIM_AFTER = re.compile(
     re.IGNORECASE,
 )
 _VICTIM_TITLE = re.compile(
-    r"\b(?:victims?|murder of|killing of|death of|slaying of)\s*,?\s+(?:\d{1,2}-year-old\s+)?$", re.I
+    r"\b(?:victims?|(?:murder|killing|death|slaying|shooting|wounding)\s+of)\s*,?\s+(?:\d{1,2}-year-old\s+)?$",
+    re.I,
 )
 
 

@@ -186,3 +186,9 @@ def test_the_one_armed_but_not_a_defender() -> None:
     assert "Victor Kessler" in _perps(text)
     text = "The homeowner, Victor Kessler, had a shotgun and fired at the intruders."
     assert "Victor Kessler" not in _perps(text)
+
+
+def test_the_child_in_the_shooting_of_is_not_indicted() -> None:
+    text = "Dana Kell and Rory Pask have been indicted for the fatal shooting of 2-year-old Milo Kell."
+    perps = _perps(text)
+    assert {"Dana Kell", "Rory Pask"} <= set(perps) and "Milo Kell" not in perps
