@@ -35,6 +35,7 @@ __all__ = [
     "Hit",
     "age_linked",
     "coordinated",
+    "identified_victims",
     "more_hits",
     "official",
     "victim_mention",
@@ -83,25 +84,63 @@ def coordinated(an: Analysis, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
-_SUBJECT_HEAD = re.compile(
-    r"\b(?:(?P<role>suspects?|gunm[ae]n|shooters?|attackers?|assailants?|killers?|robbers?|"
-    r"arrested|charged|custody|detained|wanted|captured|accused|involved in the (?:\w+\s+)?(?:shooting|"
-    r"robbery|killing|attack|homicide|murder|home invasion|burglary))"
-    r"|(?P<victim>victims?|deceased|dead|died|bodies|body|slain|wounded|injured|killed|hospitali[sz]ed))\b",
+_SUSPECT_NOUN = (
+    r"(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?|killers?|robbers?|burglars?|intruders?)"
+)
+_SUSPECT_SIGNAL = (
+    r"arrested|charged|custody|detained|wanted|captured|accused|indicted|booked|"
+    r"involved in the (?:\w+\s+)?(?:shooting|robbery|killing|attack|homicide|murder|home invasion|burglary)"
+)
+_VICTIM_SIGNAL = (
+    r"victims?|deceased|dead|died|bodies|body|slain|wounded|injured|killed|hospitali[sz]ed|shot|"
+    r"hurt|pronounced|(?:\w+ed)\s+by"
+)
+_PERSON_NOUN = (
+    r"(?:man|woman|men|women|person|people|teens?|teenagers?|boys?|girls?|individuals?|driver|couple)"
+)
+_HEAD = re.compile(
+    rf"\b(?:(?P<role>{_SUSPECT_NOUN})(?![’']s)|(?P<victim>victims?|deceased|dead|bodies)|(?P<neutral>{_PERSON_NOUN}))\b",
     re.IGNORECASE,
 )
+_SIGNAL = re.compile(rf"\b(?:(?P<role>{_SUSPECT_SIGNAL})|(?P<victim>{_VICTIM_SIGNAL}))\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s$")  # "identified as Green's mother": not Green
+
+
+def _subject_kind(an: Analysis, lo: int, hi: int) -> str | None:
+    """ "role" or "victim" for the one spoken of in ``text[lo:hi]``: its first head noun when that is a
+    suspect or victim word ("the suspect who was captured ...", "the victims"), else, after a plain person
+    noun, its first signal: an arrest or a part in the crime ("the men police say were involved in the
+    robbery") or a wound ("the man who was shot by the suspect")."""
+    head = _HEAD.search(an.text, lo, hi)
+    if head is None:
+        return None
+    if not head.group("neutral"):
+        return "role" if head.group("role") else "victim"
+    signal = _SIGNAL.search(an.text, head.end(), hi)
+    return None if signal is None else ("role" if signal.group("role") else "victim")
 
 
 def _suspect_subject(an: Analysis, lo: int, hi: int) -> bool:
-    """The nearest of a suspect word and a victim word before ``hi`` (from ``lo``) is a suspect word."""
-    heads = list(_SUBJECT_HEAD.finditer(an.text, lo, hi))
-    return bool(heads) and heads[-1].group("role") is not None
+    return _subject_kind(an, lo, hi) == "role"
 
 
 _IDENTIFIED = re.compile(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:later\s+|also\s+|since\s+)?identified\s+"
     r"(?:by\s+[^,.;]{1,40}?\s+)?as\s+" + AGE + NAME
 )
+
+
+def identified_victims(an: Analysis) -> list[tuple[int, int]]:
+    """Names "identified as" when the one identified is a victim ("the man who was shot was
+    identified as X")."""
+    out = []
+    for m in _IDENTIFIED.finditer(an.text):
+        ss, _ = an.sentence_at(m.start())
+        if _subject_kind(an, ss, m.start()) == "victim" and not _POSSESSIVE.search(m.group("name")):
+            out.append((m.start("name"), m.end("name")))
+    return out
+
+
 _IDENTIFIED_OBJECT = re.compile(r"\bidentified\s+(?:him|her|them)\s+as\s+" + AGE + NAME)
 _ROLE_IS = re.compile(
     r"\b(?:the|a)\s+(?:\w+\s+)?" + ROLE + r"\s+(?:who|that)\b[^.;]{1,150}?,?\s+(?:is|was)\s+"
@@ -212,7 +251,7 @@ def more_hits(an: Analysis) -> list[Hit]:
     if _MURDER_SUICIDE.search(text):
         for m in _SELF_INFLICTED.finditer(text):
             out.append((span(m), Certainty.CONFIRMED, True))
-    return [h for h in out if not an.in_quote(h[0][0])]
+    return [h for h in out if not an.in_quote(h[0][0]) and not _POSSESSIVE.search(text[h[0][0] : h[0][1]])]
 
 
 _AGED_ATTACKER = re.compile(

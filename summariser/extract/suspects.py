@@ -20,6 +20,7 @@ from .suspect_rules import (
     ROLE,
     age_linked,
     coordinated,
+    identified_victims,
     more_hits,
     official,
     victim_mention,
@@ -235,6 +236,9 @@ def _victims(an: Analysis, actors: ActorIndex) -> set[str]:
         if victim_mention(an, m.start, m.end):
             name = _person(an, actors, m.start, m.end)
             out |= {name} if name else set()
+    for s, e in identified_victims(an):  # "the man who was shot was identified as X"
+        name = _person(an, actors, s, e)
+        out |= {name} if name else set()
     return out
 
 
@@ -294,9 +298,12 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
             if other := _person(an, actors, os_, oe):
                 add(other, (os_, oe), certainty, by)
 
+    identified_victim = set(identified_victims(an))  # "the man shot by the suspect was identified as X"
     for rx in (_PASSIVE, _ACTIVE, _APPOSITION, _IDENTIFIED_AS_SUSPECT):
         for m in rx.finditer(text):
             s, e = m.start("name"), m.end("name")
+            if (s, e) in identified_victim:
+                continue
             if (
                 rx is _ACTIVE
                 and m.group("verb") in ("finds", "found")

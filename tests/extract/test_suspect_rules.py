@@ -192,3 +192,23 @@ def test_the_child_in_the_shooting_of_is_not_indicted() -> None:
     text = "Dana Kell and Rory Pask have been indicted for the fatal shooting of 2-year-old Milo Kell."
     perps = _perps(text)
     assert {"Dana Kell", "Rory Pask"} <= set(perps) and "Milo Kell" not in perps
+
+
+def test_the_one_the_suspect_shot_is_identified_as_a_victim() -> None:
+    for text in (
+        "The man who was shot by the suspect was identified as Paul Greer, 30.",
+        "The woman the gunman wounded was identified as Paula Greer, 30.",
+        "The man killed by the gunmen has been identified as Paul Greer.",
+    ):
+        assert not _perps(text), text
+    assert "Paul Greer" in _perps("The suspect who fled was identified as Paul Greer.")
+
+
+def test_victims_identified_as_the_suspects_relatives() -> None:
+    text = (
+        "Prosecutors filed four counts of murder against Harold Quince. Quince, 40, was arrested on Friday. "
+        "The victims were identified as Quince's mother, Edna Quince, 70, and his sister, Ruth Bell, 36."
+    )
+    perps = _perps(text)
+    assert perps["Harold Quince"].certainty is Certainty.CHARGED
+    assert "Edna Quince" not in perps and "Ruth Bell" not in perps
