@@ -193,7 +193,8 @@ _ROBBING = re.compile(
     r"\s+(?:rob|commit\s+(?:a|an)\s+(?:armed\s+)?robbery|break\s+into|burglari[sz]e|carjack|steal)\b"
 )
 _SELF_INFLICTED = re.compile(
-    NAME + r"\b[^.;]{0,80}?\b(?:self-inflicted|took (?:his|her) own life|killed (?:him|her)self|"
+    NAME + r"\b(?:(?!\b(?:by|he|she|her|him|who)\b)[^.;]){0,80}?\b"
+    r"(?:self-inflicted|took (?:his|her) own life|killed (?:him|her)self|"
     r"shot (?:him|her)self|turned the gun on (?:him|her)self)"
 )
 _MURDER_SUICIDE = re.compile(

@@ -212,3 +212,20 @@ def test_victims_identified_as_the_suspects_relatives() -> None:
     perps = _perps(text)
     assert perps["Harold Quince"].certainty is Certainty.CHARGED
     assert "Edna Quince" not in perps and "Ruth Bell" not in perps
+
+
+def test_the_one_killed_in_a_murder_suicide_is_not_the_attacker() -> None:
+    text = (
+        "Police called it a murder-suicide. Irene Colt was killed by her husband, who then turned the gun "
+        "on himself at their farm."
+    )
+    assert "Irene Colt" not in _perps(text)
+
+
+def test_two_people_of_the_attackers_age_name_no_one() -> None:
+    text = (
+        "A 17-year-old boy shot a classmate after school, police said. Those involved were identified as "
+        "Evan Roth, 17, and Mia Dore, 17."
+    )
+    perps = _perps(text)
+    assert "Mia Dore" not in perps
