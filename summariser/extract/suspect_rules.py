@@ -158,7 +158,7 @@ _WARRANT = re.compile(
 )
 _TRIAL = re.compile(
     r"\b(?:hold|held|holds|ordered)\s+" + NAME + AFTER_NAME + r"\s+(?:over\s+)?(?:for|to stand)\s+trial\b"
-    r"|\b(?:death penalty|charges?|indictment|case)\s+against\s+"
+    r"|\b(?:death penalty|indictment|murder charges?)\s+against\s+"
     + NAME.replace("<name>", "<name2>")
     + r"(?![\w'’])(?!\s+(?:[\w-]+\s+)?(?:shooting|suspect|gunman|killing|murder|case|trial)\b)"
 )
@@ -173,6 +173,11 @@ _SHOT_BY_POLICE = re.compile(
     r"(?:an?\s+|the\s+|two\s+|several\s+)?(?:[\w-]+\s+)?" + _POLICE + r"\b"
     r"|\b" + _POLICE + r"\s+(?:fatally\s+|later\s+)?(?:shot|killed|shot and killed|shot dead)\s+(?:the\s+"
     r"(?:suspect|gunman|shooter),?\s+)?" + AGE + NAME.replace("<name>", "<name2>")
+)
+_ATTACKED = re.compile(
+    r"\b(?:suspects?|gunm[ae]n|shooters?|opened fire|fired (?:at|on|into|shots)|rampage|shootout|"
+    r"killing|hostages?|exchange of gunfire|spree)\b",
+    re.I,
 )
 _ARMED = re.compile(
     NAME + r"\s+(?:was armed with|was carrying|had)\s+(?:a|an|two|three)\s+(?:[\w.-]+\s+){0,6}?"
@@ -238,9 +243,12 @@ def more_hits(an: Analysis) -> list[Hit]:
     for m in _TRIAL.finditer(text):
         k = "name" if m.group("name") else "name2"
         out.append(((m.start(k), m.end(k)), Certainty.CHARGED, True))
-    for m in _SHOT_BY_POLICE.finditer(text):  # the one the police shot is the suspect they faced
+    for m in _SHOT_BY_POLICE.finditer(text):  # the one the police shot, when the report says he attacked
         k = "name" if m.group("name") else "name2"
-        out.append(((m.start(k), m.end(k)), Certainty.SUSPECTED, True))
+        ss, se = an.sentence_at(m.start())
+        ps, _ = an.sentence_at(max(0, ss - 1))
+        if _ATTACKED.search(text, ps, se):
+            out.append(((m.start(k), m.end(k)), Certainty.SUSPECTED, True))
     for m in _ARMED.finditer(text):  # "X had a pistol and a rifle on him": armed, not defending
         ss, se = an.sentence_at(m.start())
         if not _DEFENDER.search(text, ss, se):

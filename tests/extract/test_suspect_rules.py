@@ -229,3 +229,13 @@ def test_two_people_of_the_attackers_age_name_no_one() -> None:
     )
     perps = _perps(text)
     assert "Mia Dore" not in perps
+
+
+def test_a_man_killed_by_police_without_an_attack_is_not_a_suspect() -> None:
+    text = "Protests broke out after Dale Marsh, 43, was shot and killed by police during a traffic stop."
+    assert "Dale Marsh" not in _perps(text)
+
+
+def test_a_fraud_case_against_an_executive_is_not_a_charge() -> None:
+    text = "Senators said the claims could be grounds for a fraud case against Arthur Penn himself."
+    assert "Arthur Penn" not in _perps(text)
