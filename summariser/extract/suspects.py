@@ -13,6 +13,18 @@ from ..schema.brief import ActorKind, Certainty
 from .actors import ActorIndex
 from .nlp import Analysis
 from .perpetrators import Perp
+from .suspect_rules import (
+    AFTER_NAME,
+    AGE,
+    NAME,
+    ROLE,
+    age_linked,
+    coordinated,
+    identified_victims,
+    more_hits,
+    official,
+    victim_mention,
+)
 
 __all__ = ["RANK", "find_suspects", "merge_perpetrators"]
 
@@ -25,18 +37,10 @@ RANK = {
     Certainty.SUSPECTED: 1,
     Certainty.UNKNOWN: 0,
 }
-_WORD = r"(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|Mc[A-Z][a-z]+)"
-_NAME_BODY = (
-    rf"(?:{_WORD}|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-Z]\b|{_WORD}|de|del|la|van|von|[“\"][A-Z][a-z]+[”\"])){{0,3}}"
-    r"(?:\s+(?:Jr\.|Sr\.|II|III|IV))?"
-)
-_NAME = rf"(?P<name>{_NAME_BODY})"
-_AGE = r"(?:\d{1,2}-year-old\s+)?"
-_AFTER_NAME = (
-    r"(?:\s*\([^)]{1,30}\))?(?:,\s*(?:\d{1,3}|\w+\s+\d{1,3}),?)?"
-    r"(?:\s+(?:of|from)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?,?"
-)
-_ROLE = r"(?:suspected\s+|alleged\s+|accused\s+)?(?:suspect|shooter|gunman|killer|attacker|assailant|gunmen)"
+_NAME = NAME
+_AGE = AGE
+_AFTER_NAME = AFTER_NAME
+_ROLE = ROLE
 _VERB_CERTAINTY = [
     (r"(?:pleaded |pled )?not guilty|pleaded innocent", Certainty.CHARGED),  # before "guilty"
     (r"convicted|sentenced|found guilty|pleaded guilty|pled guilty|guilty", Certainty.CONVICTED),
@@ -49,19 +53,21 @@ _VERB_CERTAINTY = [
     ),
     (
         r"arrested|booked|taken into custody|in custody|detained|apprehended|surrendered"
-        r"|turned (?:him|her)self in"
+        r"|turned (?:him|her)self in|turned themselves in"
         r"|identified as|named as|wanted|sought|being sought|a suspect|the suspect|a person of interest",
         Certainty.SUSPECTED,
     ),
 ]
 _PASSIVE = re.compile(
-    _NAME
-    + _AFTER_NAME
+    _NAME + _AFTER_NAME + r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"(?:[,;]?\s+and\s+(?:a|an|one|another|two|three)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:juvenile|teen|teenager|minor|boy|girl|man|woman|men|suspect)s?)?"
     + r"\s+(?:(?:was|has been|had been|is|were|have been|remains?)\s+)?(?:later\s+|also\s+|now\s+)?"
     r"(?P<verb>convicted|sentenced|found guilty|pleaded guilty|pled guilty|charged|indicted|arraigned|"
     r"accused|"
     r"facing|faces|arrested|booked|taken into custody|in custody|detained|apprehended|surrendered|"
-    r"turned (?:him|her)self in|identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
+    r"turned (?:him|her)self in|turned themselves in|"
+    r"identified as (?:the|a) " + _ROLE + r"|named as (?:the|a) " + _ROLE + r"|"
     r"wanted|being sought|a suspect|the suspect|a person of interest|being held|held on|held without|"
     r"(?:has\s+)?remained behind bars|behind bars|in jail|jailed|pleaded not guilty|pled not guilty|"
     r"pleaded innocent|suspected of|believed to have (?:shot|killed|fired|opened fire))\b"
@@ -108,7 +114,12 @@ _ACTOR_VERB = re.compile(
     _NAME + _AFTER_NAME + r"(?:\s+who(?:\s+(?:police|authorities|officials|investigators|prosecutors)\s+"
     r"(?:say|said|believe))?)?\s+(?P<hedge>(?:allegedly|reportedly|then|later|apparently)\s+)?"
     r"(?P<verb>shot|killed|fatally shot|opened fire|stabbed|murdered|gunned down|fired (?:at|into|shots)|"
-    r"turned the gun on (?:him|her)self|took (?:his|her) own life|committed suicide)\b"
+    r"turned the gun on (?:him|her)self|took (?:his|her) own life|committed suicide|"
+    r"taking (?:his|her) own life|"
+    r"(?:began|started) (?:firing|shooting)|"
+    r"(?:retrieved|grabbed|pulled(?: out)?|produced) (?:a|an|his|her) (?:gun|handgun|pistol|rifle|shotgun|"
+    r"firearm|weapon) and (?:began|started|opened|fired|shot))\b"
+    r"(?!\s+(?:to death|dead|in the (?:head|chest|back|leg|arm|neck))\b)"
 )
 _HEDGED = re.compile(
     r"\b(?:allegedly|reportedly|police said|police say|according to|suspected|accused)\b", re.I
@@ -153,15 +164,33 @@ def _sayer(an: Analysis, pos: int) -> str | None:
     return (m.group("who") or m.group("who2")).strip()
 
 
-def _person(an: Analysis, actors: ActorIndex, s: int, e: int) -> str | None:
+def _person(an: Analysis, actors: ActorIndex, s: int, e: int, lone: bool = False) -> str | None:
     """The person's fullest name when ``text[s:e]`` names a person, else None (a lone surname only when
-    the article names that person in full)."""
+    the article names that person in full, or, with ``lone``, when the report only ever gives the
+    surname of a person it names as the one who acted)."""
     name = an.text[s:e]
-    if _NOT_NAME.search(name) or an.in_quote(s):
+    if _NOT_NAME.search(name) or an.in_quote(s) or not name[:1].isupper():
+        return None
+    if s > 0 and an.text[s - 1].isalnum():  # "forJonathan": a word glued to the name
+        return None
+    if "\n" in name:  # "Advertisement\n\nHe": a heading and the next line
         return None
     actor = actors.find(name)
     if actor is not None:
         full = actor.name if actor.kind in (ActorKind.PERSON, ActorKind.OTHER) else None
+        if lone and full and len(full.split()) == 1:  # "Jacob" kept apart from "Jacob Remaley"
+            fuller = [
+                a
+                for a in actors.actors
+                if a.kind is ActorKind.PERSON and len(a.name.split()) > 1 and full in a.name.split()
+            ]
+            if len(fuller) == 1:
+                actor = fuller[0]
+                full = actor.name
+        if lone and official(an, actor):
+            return None
+        if full and lone and len(full.split()) == 1 and actor.kind is ActorKind.PERSON:
+            return full
         return full if full and len(full.split()) >= 2 else None
     if len(name.split()) < 2:
         return None
@@ -173,7 +202,7 @@ _PROCESS = re.compile(
     r"\b(?:charged|charges?|arrested|arrest|custody|suspects?|indicted|indictment|convicted|sentenced|"
     r"(?:not\s+)?guilty|"
     r"booked|jail|jailed|warrant|wanted|manhunt|surrendered|person of interest|shooter|gunman|allegedly|"
-    r"confessed|counts? of|arraign\w*)\b"
+    r"confessed|counts? of|arraign\w*|(?:stand|for|on) trial|murder counts?|turned themselves in)\b"
 )
 _OFFICIAL_BEFORE = re.compile(
     r"(?:Sheriff|Chief|Officer|Detective|Det\.|Sgt\.|Lt\.|Capt\.|Cpl\.|Col\.|Gen\.|Maj\.|Judge|Attorney|Prosecutor|"
@@ -199,11 +228,26 @@ _VICTIM_BEFORE = re.compile(
 )
 
 
+def _victims(an: Analysis, actors: ActorIndex) -> set[str]:
+    out: set[str] = set()
+    for m in an.mentions:
+        if m.label != "PERSON":
+            continue
+        if victim_mention(an, m.start, m.end):
+            name = _person(an, actors, m.start, m.end)
+            out |= {name} if name else set()
+    for s, e in identified_victims(an):  # "the man who was shot was identified as X"
+        name = _person(an, actors, s, e)
+        out |= {name} if name else set()
+    return out
+
+
 def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int, int], Certainty]]:
     """A person named within a few words of an arrest, charge, conviction or 'suspect' in one sentence,
     who is not an official, a relative or witness, or a victim."""
     text = an.text
     out: list[tuple[str, tuple[int, int], Certainty]] = []
+    victims = _victims(an, actors)
     for m in an.mentions:
         if m.label != "PERSON" or an.in_quote(m.start):
             continue
@@ -218,8 +262,10 @@ def _near_process(an: Analysis, actors: ActorIndex) -> list[tuple[str, tuple[int
         if not keys:
             continue
         name = _person(an, actors, s, e)
-        if name is None:
+        if name is None or name in victims:
             continue
+        if (actor := actors.by_name(name)) is not None and official(an, actor):
+            continue  # "Deputy X was killed ... the suspect": an officer named near the arrest words
         nearest = min(keys, key=lambda k: abs(k.start() - s))
         out.append((name, (s, e), _certainty(nearest.group())))
     return out
@@ -232,10 +278,12 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
 
     def add(name: str, span: tuple[int, int], certainty: Certainty, by: str | None) -> None:
         key = name.lower()
-        perp = found.get(key) or next((p for k, p in found.items() if key in k or k in key), None)
+        perp = found.get(key) or next(
+            (p for k, p in found.items() if _within(key, k) or _within(k, key)), None
+        )
         if perp is None:
             perp = found[key] = Perp(name, certainty, [])
-        if len(name) > len(perp.name) and perp.name.lower() in name.lower():
+        if len(name) > len(perp.name) and re.search(rf"\b{re.escape(perp.name)}\b", name, re.I):
             perp.name = name
         if span not in perp.spans:
             perp.spans.append(span)
@@ -244,9 +292,18 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
         if by and by not in perp.attributed_by:
             perp.attributed_by.append(by)
 
+    def listed(s: int, e: int, certainty: Certainty, by: str | None) -> None:
+        """The other people of the list that names ``text[s:e]``."""
+        for os_, oe in coordinated(an, s, e):
+            if other := _person(an, actors, os_, oe):
+                add(other, (os_, oe), certainty, by)
+
+    identified_victim = set(identified_victims(an))  # "the man shot by the suspect was identified as X"
     for rx in (_PASSIVE, _ACTIVE, _APPOSITION, _IDENTIFIED_AS_SUSPECT):
         for m in rx.finditer(text):
             s, e = m.start("name"), m.end("name")
+            if (s, e) in identified_victim:
+                continue
             if (
                 rx is _ACTIVE
                 and m.group("verb") in ("finds", "found")
@@ -270,6 +327,15 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
             for j in [*joined, before]:
                 if j is not None and (other := _person(an, actors, j.start("name"), j.end("name"))):
                     add(other, (j.start("name"), j.end("name")), certainty, by)
+            listed(s, e, certainty, by)
+    for (s, e), certainty, lone in more_hits(an):
+        if name := _person(an, actors, s, e, lone=lone):
+            by = _sayer(an, s)
+            add(name, (s, e), certainty, by)
+            listed(s, e, certainty, by)
+    for (s, e), certainty, _ in age_linked(an):  # one of a list of ages: not the others
+        if name := _person(an, actors, s, e):
+            add(name, (s, e), certainty, _sayer(an, s))
     for m in _THAT_PERSON.finditer(text):
         ss, _ = an.sentence_at(m.start())
         ps, _ = an.sentence_at(max(0, ss - 1))
@@ -282,7 +348,7 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
             add(name, (m.start("name"), m.end("name")), Certainty.SUSPECTED, None)
     for m in _ACTOR_VERB.finditer(text):
         s, e = m.start("name"), m.end("name")
-        name = _person(an, actors, s, e)
+        name = _person(an, actors, s, e, lone=True)
         if name is None:
             continue
         ss, se = an.sentence_at(s)
@@ -300,13 +366,18 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
     return sorted(found.values(), key=lambda p: min(p.spans))
 
 
+def _within(short: str, long: str) -> bool:
+    """``short`` is ``long`` or a run of its whole words ("treadwell" in "harlan treadwell")."""
+    return re.search(rf"(?<![\w'’]){re.escape(short)}(?![\w'’])", long) is not None
+
+
 def merge_perpetrators(first: list[Perp], more: list[Perp]) -> list[Perp]:
     """``first`` with ``more`` added; one entry per name (a surname alone joins the full name), keeping the
     strongest certainty and every attributor."""
     out = list(first)
     for p in more:
         low = p.name.lower()
-        twin = next((q for q in out if low in q.name.lower() or q.name.lower() in low), None)
+        twin = next((q for q in out if _within(low, q.name.lower()) or _within(q.name.lower(), low)), None)
         if twin is None:
             out.append(p)
             continue
