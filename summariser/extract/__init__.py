@@ -31,9 +31,10 @@ from ..schema.draft import (
 from ..schema.taxonomy import EventType
 from .actors import build_actors
 from .anchors import find_anchors
-from .casualties import find_casualties, find_discrepancies
+from .casualties import find_casualties
 from .casualty_phrases import phrase_figures
 from .diplomacy import find_next_steps, find_positions, find_processes
+from .discrepancies import find_discrepancies
 from .events import classify, event_sentences
 from .injection import inside, instruction_spans
 from .lead import Facts, description, find_time, headline, summary_sentences

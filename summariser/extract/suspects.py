@@ -143,7 +143,12 @@ _UNNAMED = re.compile(
     r"\b(?P<name>(?:a|an|two|three|four|several)\s+(?:lone\s+|masked\s+|unknown\s+|unidentified\s+)?"
     r"(?:gunm[ae]n|shooters?|assailants?|attackers?|men|suspects?|robbers?|teens?)"
     r"(?:\s+in\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:car|vehicle|SUV|sedan|truck|van))?)\s+"
-    r"(?:who\s+)?(?:opened fire|shot|fired|killed|approached|walked up|pulled up|drove up|got out)\b",
+    r"(?:who\s+)?(?:opened fire|shot|fired|killed|approached|walked up|pulled up|drove up|got out)\b"
+    # "a man in a dark sedan fired at a group": a man or a woman only with a plain act of firing
+    r"|\b(?P<who>(?:a|an|two|three)\s+(?:masked\s+|unknown\s+|unidentified\s+)?(?:man|woman|men|women|person)"
+    r"(?:\s+in\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:car|vehicle|SUV|sedan|truck|van|hoodie|mask))?)\s+"
+    r"(?:opened fire|fired (?:at|into|on|several|multiple|a|\d|at least|(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten)\b))",
     re.IGNORECASE,
 )
 
@@ -361,8 +366,9 @@ def find_suspects(an: Analysis, actors: ActorIndex) -> list[Perp]:
     if not found:
         unnamed = _UNNAMED.search(text)
         if unnamed is not None and not an.in_quote(unnamed.start()):
-            span = (unnamed.start("name"), unnamed.end("name"))
-            add(unnamed.group("name"), span, Certainty.CONFIRMED, _sayer(an, unnamed.start()))
+            group = "name" if unnamed.group("name") else "who"
+            span = (unnamed.start(group), unnamed.end(group))
+            add(unnamed.group(group), span, Certainty.CONFIRMED, _sayer(an, unnamed.start()))
     return sorted(found.values(), key=lambda p: min(p.spans))
 
 

@@ -247,6 +247,9 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     return sorted([*out, *own], key=lambda f: f.number.start)
 
 
+_INCLUDED = re.compile(r", including the suspect$")
+
+
 def _same_claim(a: Figure, b: Figure) -> bool:
     na, nb = a.number, b.number
     same_number = (na.count, na.count_min, na.count_max, na.qualifier) == (
@@ -255,7 +258,8 @@ def _same_claim(a: Figure, b: Figure) -> bool:
         nb.count_max,
         nb.qualifier,
     )
-    victims = a.victims is None or b.victims is None or a.victims.lower() == b.victims.lower()
+    va, vb = (_INCLUDED.sub("", v).lower() if v else None for v in (a.victims, b.victims))
+    victims = va is None or vb is None or va == vb
     reporter = (a.reported_by or "").lower() == (b.reported_by or "").lower() or not (
         a.reported_by and b.reported_by
     )

@@ -136,3 +136,11 @@ def test_murder_suspect_without_an_article() -> None:
 def test_a_victim_who_was_shot_is_not_an_attacker() -> None:
     text = "Lionel Ashby, 30, who was shot in the chest, died at the hospital, police said."
     assert "Lionel Ashby" not in _perps(text)
+
+
+def test_an_unnamed_man_who_fired_is_the_attacker_as_described() -> None:
+    from summariser.extract import extract
+
+    d = extract("Police said a man in a dark sedan fired at least eight shots at a group near the door.")
+    assert [p.name for p in d.perpetrators] == ["a man in a dark sedan"]
+    assert extract("A man shot in the leg was taken to hospital on Sunday.").perpetrators == []
