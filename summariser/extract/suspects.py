@@ -147,8 +147,8 @@ _UNNAMED = re.compile(
     # "a man in a dark sedan fired at a group": a man or a woman only with a plain act of firing
     r"|\b(?P<who>(?:a|an|two|three)\s+(?:masked\s+|unknown\s+|unidentified\s+)?(?:man|woman|men|women|person)"
     r"(?:\s+in\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:car|vehicle|SUV|sedan|truck|van|hoodie|mask))?)\s+"
-    r"(?:opened fire|fired (?:at|into|on|several|multiple|a|\d|at least|(?:two|three|four|five|six|seven|eight|"
-    r"nine|ten)\b))",
+    r"(?:opened fire|fired (?:at|into|on|several|multiple|a|\d|at least|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten)\b))",
     re.IGNORECASE,
 )
 
