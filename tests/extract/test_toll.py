@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from summariser.extract import extract
+from toll_support import draft_of, toll_of
+
 from summariser.schema.brief import CasualtyCategory
 from summariser.schema.draft import Draft, DraftCasualty
 
 KILLED, INJURED = CasualtyCategory.KILLED, CasualtyCategory.INJURED
 
 
-def _draft(text: str, published: dt.date | None = None) -> Draft:
-    draft = extract(text, published=published)
-    for c in draft.casualties:
-        assert c.spans and text[slice(*c.spans[0])] == c.as_written
-    return draft
-
-
-def _toll(draft: Draft, category: CasualtyCategory) -> int:
-    """What the brief's toll says (as ``summariser.evals.metrics.brief_toll`` reads it)."""
-    figures = [c for c in draft.casualties if c.category is category]
-    toll = [c for c in figures if c._toll]
-    value = sum(c.count or c.count_min or 0 for c in toll)
-    return value + max((c.count or 0 for c in figures if c._suspects and not c._toll), default=0)
+_draft, _toll = draft_of, toll_of
 
 
 def _tolled(draft: Draft) -> list[DraftCasualty]:

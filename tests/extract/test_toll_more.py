@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from toll_support import draft_of, toll_of
+
 from summariser.evals.toll import brief_toll
 from summariser.extract import extract
 from summariser.schema.brief import CasualtyCategory
-from summariser.schema.draft import Draft
 
 KILLED, INJURED = CasualtyCategory.KILLED, CasualtyCategory.INJURED
 AUG = dt.date(2021, 8, 3)
 
 
-def _draft(text: str, published: dt.date | None = None) -> Draft:
-    draft = extract(text, published=published)
-    for c in draft.casualties:
-        assert c.spans and text[slice(*c.spans[0])] == c.as_written
-    return draft
-
-
-def _toll(draft: Draft, category: CasualtyCategory) -> int:
-    """As ``brief_toll`` reads a brief: the toll, plus the largest of the suspects' own figures."""
-    figures = [c for c in draft.casualties if c.category is category]
-    toll = [c for c in figures if c._toll]
-    if any("suspect" in (c.victims or "") for c in toll):
-        return sum(c.count or c.count_min or 0 for c in toll)
-    value = sum(c.count or c.count_min or 0 for c in toll)
-    return value + max((c.count or 0 for c in figures if c._suspects and not c._toll), default=0)
+_draft, _toll = draft_of, toll_of
 
 
 def _counts(text: str, published: dt.date | None = None) -> tuple[int, int]:
