@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..calendar_words import MONTHS, WEEKDAYS
 from .gazetteer import country_of
 from .nlp import Analysis
 from .towns import town_info
@@ -96,25 +97,7 @@ _NOT_PLACE = frozenset(
         "southwest",
         "downtown",
         "metro",
-        "sunday",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *(w.lower() for w in (*WEEKDAYS, *MONTHS)),
         "man",
         "woman",
         "teen",

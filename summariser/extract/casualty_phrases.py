@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..calendar_words import DAY_OR_MONTH
 from ..schema.brief import CasualtyCategory, Qualifier
 from .casualties import _CUMULATIVE, Figure
 from .nlp import Analysis
@@ -117,10 +118,7 @@ _NAME_DIED = re.compile(
 _LEFT_DEAD = re.compile(
     rf"\b(?:left|leaving|leaves)\s+(?P<who>{_POSSESSED}|(?:[A-Z][a-z]+\s+){{0,2}}[A-Z][a-z]+)\s+dead\b"
 )
-_NOT_A_VICTIM = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|Police|Officials|Authorities)\b"
-)
+_NOT_A_VICTIM = re.compile(rf"(?:{DAY_OR_MONTH}|Police|Officials|Authorities)\b")
 
 
 def _list_parts(text: str, start: int, who: str) -> tuple[int, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..calendar_words import DAY_OR_MONTH
 from ..schema.brief import ActorKind, Certainty
 from .actors import ActorIndex
 from .nlp import Analysis
@@ -136,8 +137,7 @@ _SAYER = re.compile(
 _NOT_NAME = re.compile(
     r"\b(?:Police|County|Sheriff|Department|Office|Court|Street|Avenue|Road|City|State|Police|University|"
     r"Hospital|News|Officer|Deputy|Chief|Detective|Sgt|Lt|Capt|Judge|Attorney|Prosecutor|Mayor|Governor|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Associated|Press|Reuters|Facebook|Twitter)\b"
+    rf"{DAY_OR_MONTH}|Associated|Press|Reuters|Facebook|Twitter)\b"
 )
 _UNNAMED = re.compile(
     r"\b(?P<name>(?:a|an|two|three|four|several)\s+(?:lone\s+|masked\s+|unknown\s+|unidentified\s+)?"

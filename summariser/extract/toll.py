@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from ..calendar_words import MONTHS
 from ..schema.brief import CasualtyCategory, Qualifier
 from .casualties import Figure
 from .nlp import Analysis
@@ -73,11 +74,7 @@ def _vague(f: Figure) -> bool:
     return n.count is None and not any(ch.isdigit() for ch in n.as_written)
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
-)  # fmt: skip
-_IN_MONTH = re.compile(rf"\b(?:in|during|since|throughout) (?P<month>{'|'.join(_MONTHS)})\b(?!,? \d)")
+_IN_MONTH = re.compile(rf"\b(?:in|during|since|throughout) (?P<month>{'|'.join(MONTHS)})\b(?!,? \d)")
 _THAT_EVENT = re.compile(
     r"\b(?:in|of|from) (?:that|the earlier|the previous|the prior|an earlier|a previous) "
     r"(?:incident|shooting|attack|case)\b|\bretaliation for\b"
@@ -92,7 +89,7 @@ def _other_sentence(an: Analysis, s: int, e: int, published: dt.date | None) -> 
             return True
     if published is not None:
         for m in _IN_MONTH.finditer(an.text, s, e):
-            if _MONTHS.index(m.group("month")) + 1 != published.month:
+            if MONTHS.index(m.group("month")) + 1 != published.month:
                 return True  # "45 people were killed in July" in a report of August
     return _THAT_EVENT.search(an.text, s, e) is not None
 

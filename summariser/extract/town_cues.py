@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..calendar_words import DAY_OR_MONTH, MONTH_ABBREVIATIONS
 from .anchors import REGION_WORD, SITE, STREET, Anchor, city_info, plausible, state_name
 from .nlp import Analysis
 from .towns import town_info
@@ -96,10 +97,7 @@ def _known(name: str, states: frozenset[str]) -> tuple[str | None, str | None] |
 
 
 _RUNS_ON = re.compile(r"['’]|\s+[A-Z]")
-_TIME_WORD = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Jan|Feb|Aug|Sept|Oct|Nov|Dec)$"
-)
+_TIME_WORD = re.compile(rf"(?:{DAY_OR_MONTH}|{'|'.join(MONTH_ABBREVIATIONS)})$")
 _NAME_GOES_ON = re.compile(r"(?:['’]s)?\s+(?P<w>[A-Z][a-z]+)")
 
 

@@ -5,23 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..calendar_words import MONTHS, WEEKDAYS
+
 __all__ = ["names_other_day", "resolve_date"]
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+_WEEKDAYS = [d.lower() for d in WEEKDAYS]
+_MONTHS = [m.lower() for m in MONTHS]
 _MONTH_RE = "|".join(m[:3] + r"[a-z]*\.?" for m in _MONTHS)
 
 

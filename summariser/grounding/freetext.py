@@ -16,6 +16,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from ..calendar_words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from .link import numbers_in
 
 __all__ = ["FreeText", "injected_spans"]
@@ -37,42 +38,7 @@ _JSON_LINE = re.compile(r'^\s*[\[{]\s*"[\w ]+"\s*:', re.M)
 _WORD = re.compile(r"[A-Za-z0-9][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
-_DATE_WORDS = {
-    m.lower()
-    for m in [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-}
+_DATE_WORDS = {w.lower() for w in (*WEEKDAYS, *MONTHS, *MONTH_ABBREVIATIONS)}
 
 
 @functools.lru_cache(maxsize=1)

@@ -85,6 +85,7 @@ CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started);
 """
 
+
 def _gone(pid: int | None, host: str | None) -> bool:
     """Whether the process that started a run has ended (only knowable on the host it ran on)."""
     if pid is None or host != socket.gethostname():
