@@ -135,10 +135,11 @@ _PEOPLE = (
 
 def _victims(f: Figure) -> str:
     figure = f.number.as_written
-    first = figure.split()[0] if figure.split() else ""
+    words = figure.split()
     common = ("a", "an", "the", "his", "her", "their", "one", *_PEOPLE)
-    if first.lower() in common or word_value(first) is not None:
-        figure = figure[:1].lower() + figure[1:]  # "Four" / "A man" start a sentence, not a name
+    name = all(w[:1].isupper() and word_value(w) is None for w in words) and words[0].lower() not in common
+    if not name:
+        figure = figure[:1].lower() + figure[1:]  # "At least 12" / "A man" start a sentence: no name
     if f.victims and f.victims.lower() in figure.lower():
         return figure  # "a teen" described: the words already name the victims
     if f.described and f.number.count == 1 and not f.victims:

@@ -70,10 +70,11 @@ def render_markdown(brief: IncidentBrief) -> str:
     ]
     out.append(f"- **Description:** {_t(e.description)}")
     for loc in e.locations:
-        aka = f" (also written {_t(', '.join(loc.aliases))})" if loc.aliases else ""
+        aka = f" (also spelled {_t(', '.join(loc.aliases))})" if loc.aliases else ""
         where = _t(", ".join(x for x in (loc.region, loc.country) if x))
+        label = "Also named" if loc.secondary else "Where"  # a hospital, a street, a venue of talks
         out.append(
-            f"- **Where:** {_t(loc.name)}{aka}" + (f" — {where}" if where else "") + _marks(loc.evidence)
+            f"- **{label}:** {_t(loc.name)}{aka}" + (f" — {where}" if where else "") + _marks(loc.evidence)
         )
     if e.time.text:
         date = f" ({e.time.date.isoformat()})" if e.time.date else ""

@@ -57,3 +57,17 @@ def test_headline_names_a_described_victim_once_and_agrees_in_number() -> None:
     assert "teen teen" not in d.headline.lower()
     d = extract("Clashes between rival groups killed four people in Nardin on Sunday, officials said.")
     assert "clashes kills" not in d.headline.lower()
+
+
+def test_headline_keeps_a_victims_name_and_lowercases_a_figure() -> None:
+    from summariser.extract import extract
+
+    d = extract(
+        "At least 12 people were killed when shells hit the market in Varsa on Monday, officials said."
+    )
+    assert "kills at least 12 people" in d.headline
+    d = extract(
+        "Volunteer medic Oren Delacroix was shot in Tarrow while answering a call. "
+        "Delacroix died from his wounds."
+    )
+    assert "kills Delacroix" in d.headline or "kills Oren Delacroix" in d.headline

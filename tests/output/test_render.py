@@ -85,3 +85,17 @@ def test_html_shows_control_characters_visibly_and_keeps_the_article_length() ->
     page = render_html(make_brief(text), text)
     assert not CONTROL.search(page)
     assert "\u241b" in page  # ESC shown as the symbol for escape
+
+
+def test_markdown_tells_the_events_places_from_places_only_named() -> None:
+    from summariser.schema.brief import Location
+
+    brief = make_brief()
+    brief.event.locations = [
+        Location(id="l1", name="Kessing", kind="city"),
+        Location(id="l2", name="Mercy Hospital", kind="site", secondary=True),
+    ]
+    md = render_markdown(brief)
+    assert "- **Where:** Kessing" in md
+    assert "- **Also named:** Mercy Hospital" in md
+    assert "**Where:** Mercy" not in md
