@@ -103,9 +103,9 @@ class BriefActor:
             self.opened = open_backend(settings, command="batch", runlog=joined is not None, run_id=joined)
             summariser = Summariser(settings, backend=self.opened)
             self._brief = brief_call(wrap(summariser) if wrap is not None else summariser)
-            from ..extract.nlp import get_nlp
+            from ..extract import warm_up
 
-            get_nlp()
+            warm_up()
             self.prompt_version = prompt_version_of(self.opened.backend)
         except Exception as exc:  # reported by ready(): the driver turns it into the same error as locally
             self.error = failure_of(exc)

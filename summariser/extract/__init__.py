@@ -49,7 +49,7 @@ from .speakers import attribute, pronoun_referent
 from .suspects import find_suspects, merge_perpetrators
 from .toll import mark_toll, one_per_reporter
 from .town_cues import find_town_cues
-from .towns import spellings
+from .towns import load_towns, spellings
 from .when import find_event_time
 
 __all__ = ["extract", "extract_many", "warm_up"]
@@ -58,8 +58,9 @@ _MAX_POSITIONS = 8
 
 
 def warm_up() -> None:
-    """Load spaCy now (it is otherwise loaded on the first ``extract``)."""
+    """Load spaCy and the town list now (they are otherwise loaded on the first ``extract``)."""
     get_nlp()
+    load_towns()
 
 
 def _first(spans: list[Span], text: str, name: str) -> list[Span]:

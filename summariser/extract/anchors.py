@@ -172,8 +172,12 @@ def state_name(written: str) -> str | None:
     _, states = _gazetteer()
     if w.upper() in states and len(w) == 2:
         return states[w.upper()]
-    full = {v.lower(): v for v in states.values()}
-    return full.get(w.lower())
+    return _state_names().get(w.lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _state_names() -> dict[str, str]:
+    return {v.lower(): v for v in _gazetteer()[1].values()}
 
 
 def _title(written: str) -> str:

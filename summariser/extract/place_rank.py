@@ -13,6 +13,7 @@ from .events import VIOLENT
 from .nlp import Analysis, Mention
 from .places import Place
 from .town_cues import TownCue
+from .towns import spelled_out
 
 __all__ = ["rank_places"]
 
@@ -33,19 +34,9 @@ def _kind(p: Place) -> PlaceKind:
     return PlaceKind.OTHER
 
 
-_ABBREVIATED = (
-    ("Mt. ", "Mount "),
-    ("St. ", "Saint "),
-    ("Ft. ", "Fort "),
-    ("Mt ", "Mount "),
-    ("St ", "Saint "),
-    ("Ft ", "Fort "),
-)
-
-
-def _expanded(name: str) -> list[str]:
-    """'Mt. Juliet' -> ['Mount Juliet']: the spelled-out name as an alias."""
-    return [name.replace(a, b, 1) for a, b in _ABBREVIATED if name.startswith(a)]
+def _expanded(name: str) -> str:
+    """'Mt. Juliet' -> 'Mount Juliet': the spelled-out name, else ``name``."""
+    return spelled_out(name) or name
 
 
 def _body_spelling(text: str, name: str) -> str:
@@ -70,7 +61,7 @@ def _place_of(an: Analysis, anchor: Anchor, out: list[Place]) -> Place:
     home.kind = PlaceKind.REGION if REGION_WORD.search(anchor.name) else PlaceKind.CITY
     home.region = home.region or anchor.region
     home.country = anchor.country or home.country
-    home.name = next(iter(_expanded(home.name)), home.name)
+    home.name = _expanded(home.name)
     return home
 
 
@@ -141,7 +132,7 @@ def _town_places(an: Analysis, towns: list[TownCue], known: set[str]) -> list[Pl
     """Towns the text names in passing (``town_cues``) and the hierarchy lacks: secondary cities."""
     out: list[Place] = []
     for t in towns:
-        name = next(iter(_expanded(t.name)), t.name)
+        name = _expanded(t.name)
         if name.lower() in known or t.name.lower() in known:
             continue
         mention = Mention(an.text[t.start : t.end], "GPE", t.start, t.end)
@@ -152,9 +143,9 @@ def _town_places(an: Analysis, towns: list[TownCue], known: set[str]) -> list[Pl
     return out[:_MAX_TOWNS]
 
 
-def _state_of(anchors: list[Anchor], name: str) -> bool:
-    """Whether state ``name`` is the anchored city's region: assumed for a dateline, headline or police
-    city, not for a town the text names only in passing ("NEW YORK —" may be the city)."""
+def _state_of(anchors: list[Anchor]) -> bool:
+    """Whether a state beside the places is the anchored city's region: assumed for a dateline, headline or
+    police city, not for a town the text names only in passing ("NEW YORK —" may be the city)."""
     return any(a.source != "cue" for a in anchors)
 
 
@@ -177,11 +168,11 @@ def rank_places(
     out: list[Place] = []
     for p in places:
         p.kind = _kind(p)
-        if p.kind is PlaceKind.REGION and state_name(p.name) and _state_of(anchors, p.name):
+        if p.kind is PlaceKind.REGION and state_name(p.name) and _state_of(anchors):
             continue  # "Fla." beside the city: the city's region
         if p.kind is PlaceKind.OTHER and anchors:
             p.kind = PlaceKind.NEIGHBOURHOOD  # a named part of the anchored city
-        p.name = next(iter(_expanded(p.name)), p.name)
+        p.name = _expanded(p.name)
         out.append(p)
     head = [_place_of(an, a, out) for a in anchors]
     known = {p.name.lower() for p in [*head, *out]}

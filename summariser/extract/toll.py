@@ -33,8 +33,8 @@ _SUSPECT = re.compile(
     r"\b(?:suspects?|gunm[ae]n|shooters?|attackers?|assailants?|robbers?|intruders?)\b", re.I
 )
 _OTHER_EVENT = re.compile(
-    r"\b(?i:in|since|of) (?:19|20)\d\d\b|\b(?:last|previous) (?:year|month)\b|\b(?:January|February|March|"
-    r"April|May|June|July|August|September|October|November|December),? (?:of )?(?:19|20)\d\d\b|"
+    r"\b(?i:in|since|of) (?:19|20)\d\d\b|\b(?:last|previous) (?:year|month)\b|"
+    rf"\b(?:{'|'.join(MONTHS)}),? (?:of )?(?:19|20)\d\d\b|"
     r"\bearlier this year\b|\b(?:weeks|months|years) ago\b|\ba (?:month|year) ago\b|"
     r"\b(?:recent|previous|earlier|past|prior|other) (?:incidents|attacks|shootings|killings)\b",
 )
@@ -51,6 +51,8 @@ _SELF = re.compile(
 _ASIDE = re.compile(
     r"(?:Caption|RELATED|Related|READ MORE|Read more|MORE|Video|VIDEO|Photos?|PHOTOS?|WATCH|Watch|See also)\b"
 )
+_INCLUDED = ", including the suspect"
+"""Added to the toll's victims when the report counts the suspect among them."""
 _INCLUDING_SUSPECT = re.compile(
     r"[^.;]{0,80}?\bincluding (?:the|a) (?:suspect|gunman|shooter|attacker|assailant)\b", re.I
 )
@@ -212,7 +214,7 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     for f in killed:
         f.toll = True
         if including and not _SUSPECT.search(f.victims or ""):
-            f.victims = f"{f.victims or 'people'}, including the suspect"
+            f.victims = f"{f.victims or 'people'}{_INCLUDED}"
     out = list(figures)
     candidates: list[tuple[int, list[Figure]]] = []
     for unit in _units(an, _of(usable, CasualtyCategory.INJURED)):
@@ -244,9 +246,6 @@ def mark_toll(an: Analysis, figures: list[Figure], published: dt.date | None = N
     return sorted([*out, *own], key=lambda f: f.number.start)
 
 
-_INCLUDED = re.compile(r", including the suspect$")
-
-
 def _same_claim(a: Figure, b: Figure) -> bool:
     na, nb = a.number, b.number
     same_number = (na.count, na.count_min, na.count_max, na.qualifier) == (
@@ -255,7 +254,7 @@ def _same_claim(a: Figure, b: Figure) -> bool:
         nb.count_max,
         nb.qualifier,
     )
-    va, vb = (_INCLUDED.sub("", v).lower() if v else None for v in (a.victims, b.victims))
+    va, vb = (v.removesuffix(_INCLUDED).lower() if v else None for v in (a.victims, b.victims))
     victims = va is None or vb is None or va == vb
     reporter = (a.reported_by or "").lower() == (b.reported_by or "").lower() or not (
         a.reported_by and b.reported_by

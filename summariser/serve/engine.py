@@ -152,10 +152,10 @@ class Engine:
         return self.inner.model if self.inner is not None else "extractive"
 
     def warm(self) -> None:
-        """Load what the first request would otherwise wait for: spaCy, and a local model."""
-        from ..extract.nlp import get_nlp
+        """Load what the first request would otherwise wait for: spaCy, the town list, and a local model."""
+        from ..extract import warm_up
 
-        get_nlp()
+        warm_up()
         if self.inner is not None:
             self.inner.load()
 
